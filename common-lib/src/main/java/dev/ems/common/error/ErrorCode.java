@@ -1,0 +1,52 @@
+package dev.ems.common.error;
+
+/**
+ * Stable error codes of the EMS APIs. A client keys on {@code code}, never on the text; codes are
+ * only ever added. Every problem response carries one as the {@code code} property.
+ */
+public enum ErrorCode {
+  MALFORMED_REQUEST("malformed-request", 400, "The request body is not valid JSON"),
+  INVALID_PARAMETER("invalid-parameter", 400, "A request parameter is invalid"),
+  UNAUTHENTICATED("unauthenticated", 401, "Missing or invalid credentials"),
+  FORBIDDEN("forbidden", 403, "The credentials do not allow this operation"),
+  NOT_FOUND("not-found", 404, "No such resource"),
+  DEVICE_NOT_FOUND("device-not-found", 404, "No such device"),
+  CONFIG_REQUEST_NOT_FOUND("config-request-not-found", 404, "No such config request"),
+  CONFIG_NOT_FOUND("config-not-found", 404, "No configuration published for this device"),
+  METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+  NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
+  CONFLICT("conflict", 409, "The request conflicts with the current state"),
+  DUPLICATE_SERIAL("duplicate-serial", 409, "A device with this serial already exists"),
+  PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
+  UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
+  VALIDATION_FAILED("validation-failed", 422, "The request is not valid"),
+  INTERNAL_ERROR("internal-error", 500, "Internal error"),
+  SERVICE_UNAVAILABLE("service-unavailable", 503, "The service is temporarily unavailable");
+
+  private final String code;
+  private final int status;
+  private final String title;
+
+  ErrorCode(String code, int status, String title) {
+    this.code = code;
+    this.status = status;
+    this.title = title;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The problem {@code type} URI of this code. */
+  public String typeUri() {
+    return "urn:ems:problem:" + code;
+  }
+}
