@@ -1,0 +1,83 @@
+package dev.ems.embedded;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The real infrastructure every test JVM shares: one PostgreSQL database and one Kafka broker,
+ * started on first use.
+ *
+ * <p>PostgreSQL: when {@code EMS_TEST_POSTGRES_URL} is set (CI points it at the machine's server,
+ * e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}) a fresh database is created
+ * on that server for this JVM and dropped at exit; otherwise an embedded PostgreSQL is started.
+ * Kafka: an in-process KRaft broker on free ports. Never H2, never a mocked broker.
+ */
+public final class TestInfrastructure {
+
+  public static final String POSTGRES_URL_ENV = "EMS_TEST_POSTGRES_URL";
+
+  private static String jdbcUrl;
+  private static KafkaBroker kafka;
+  private static PostgresServer embeddedPostgres;
+
+  private TestInfrastructure() {}
+
+  /** JDBC URL (user included) of this JVM's test database. */
+  public static synchronized String jdbcUrl() {
+    if (jdbcUrl == null) {
+      String external = System.getenv(POSTGRES_URL_ENV);
+      String database =
+          "ems_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      if (external != null && !external.isBlank()) {
+        jdbcUrl = createDatabase(external, database);
+      } else {
+        embeddedPostgres = PostgresServer.temporary();
+        jdbcUrl = embeddedPostgres.jdbcUrl(database);
+        Runtime.getRuntime().addShutdownHook(new Thread(embeddedPostgres::close));
+      }
+    }
+    return jdbcUrl;
+  }
+
+  /** This JVM's Kafka broker, running. */
+  public static synchronized KafkaBroker kafka() {
+    if (kafka == null) {
+      kafka = KafkaBroker.temporary().start();
+      Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop));
+    }
+    if (!kafka.isRunning()) {
+      kafka.start();
+    }
+    return kafka;
+  }
+
+  private static String createDatabase(String serverUrl, String database) {
+    PostgresServer.createDatabaseIfMissing(serverUrl, database);
+    String url = withDatabase(serverUrl, database);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(serverUrl, database)));
+    return url;
+  }
+
+  /** Replaces the database path segment of a {@code jdbc:postgresql://host:port/db?params} URL. */
+  static String withDatabase(String url, String database) {
+    int hostStart = url.indexOf("//") + 2;
+    int slash = url.indexOf('/', hostStart);
+    int query = url.indexOf('?', hostStart);
+    String hostPart =
+        slash < 0 ? (query < 0 ? url : url.substring(0, query)) : url.substring(0, slash);
+    String params = query < 0 ? "" : url.substring(query);
+    return hostPart + "/" + database + params;
+  }
+
+  private static void drop(String serverUrl, String database) {
+    try (Connection c = DriverManager.getConnection(serverUrl);
+        Statement s = c.createStatement()) {
+      s.execute("drop database if exists \"" + database + "\" with (force)");
+    } catch (SQLException e) {
+      // best effort at exit: a left-over test database is harmless and named ems_test_*
+    }
+  }
+}
