@@ -19,6 +19,8 @@ final class QuietLogging {
           new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky"}) {
         level(name, Level.WARN);
       }
+      // a harmless NotControllerException while the single node registers with itself
+      level("kafka.server.ControllerApis", Level.OFF);
     }
   }
 

@@ -1,0 +1,28 @@
+package dev.ems.platform;
+
+import dev.ems.common.envelope.CloudEventCodec;
+import dev.ems.platform.kafka.KafkaConfiguration;
+import dev.ems.platform.outbox.OutboxConfiguration;
+import dev.ems.platform.security.SecurityConfiguration;
+import dev.ems.platform.web.ProblemHandler;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/** The wiring every EMS service shares: one auto-configuration instead of five copies. */
+@AutoConfiguration
+@EnableConfigurationProperties(PlatformProperties.class)
+@Import({
+  ProblemHandler.class,
+  SecurityConfiguration.class,
+  OutboxConfiguration.class,
+  KafkaConfiguration.class
+})
+public class PlatformAutoConfiguration {
+
+  @Bean
+  CloudEventCodec cloudEventCodec() {
+    return new CloudEventCodec();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.ems.platform;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the shared platform ({@code ems.platform.*}).
+ *
+ * @param bootstrapAdminKey on first start this key becomes the first admin key of {@code
+ *     bootstrapTenant} ({@code EMS_BOOTSTRAP_ADMIN_KEY}); empty for none
+ * @param bootstrapTenant the tenant of the bootstrap admin key
+ * @param outboxPollInterval how often the outbox relay looks for events it was not woken for
+ * @param kafkaPartitions partitions of the topics this suite creates
+ * @param kafkaReplicationFactor replication factor of those topics
+ */
+@Validated
+@ConfigurationProperties("ems.platform")
+public record PlatformProperties(
+    String bootstrapAdminKey,
+    @NotBlank String bootstrapTenant,
+    @NotNull Duration outboxPollInterval,
+    @Min(1) int kafkaPartitions,
+    @Min(1) short kafkaReplicationFactor) {}

@@ -1,0 +1,131 @@
+package dev.ems.platform.web;
+
+import dev.ems.common.error.ErrorCode;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Every error leaves an EMS service as an RFC 9457 problem with a stable {@code code}; validation
+ * errors name the offending field; no stack trace ever reaches a client.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @ExceptionHandler(EmsException.class)
+  ResponseEntity<ProblemDetail> handleEms(EmsException e) {
+    return respond(Problems.of(e.code(), e.getMessage(), e.field()));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
+    log.error("unhandled error", e);
+    return respond(Problems.of(ErrorCode.INTERNAL_ERROR, "An internal error occurred"));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<Problems.FieldError> errors =
+        e.getBindingResult().getFieldErrors().stream()
+            .map(f -> new Problems.FieldError(f.getField(), f.getDefaultMessage()))
+            .sorted(java.util.Comparator.comparing(Problems.FieldError::field))
+            .toList();
+    return body(
+        Problems.ofFields(ErrorCode.VALIDATION_FAILED, "The request body is not valid", errors));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<Problems.FieldError> errors =
+        e.getParameterValidationResults().stream()
+            .flatMap(
+                r ->
+                    r.getResolvableErrors().stream()
+                        .map(
+                            err ->
+                                new Problems.FieldError(
+                                    r.getMethodParameter().getParameterName(),
+                                    err.getDefaultMessage())))
+            .toList();
+    return body(Problems.ofFields(ErrorCode.VALIDATION_FAILED, "A parameter is not valid", errors));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    Throwable cause = e.getCause();
+    if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
+      String field = path(bind);
+      return body(
+          Problems.of(
+              ErrorCode.VALIDATION_FAILED,
+              "Field '" + field + "' has a value of the wrong type or is not allowed",
+              field));
+    }
+    String detail =
+        cause instanceof JacksonException
+            ? "The request body is not valid JSON"
+            : "The request body is missing or unreadable";
+    return body(Problems.of(ErrorCode.MALFORMED_REQUEST, detail));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ProblemDetail problem =
+        body instanceof ProblemDetail p ? p : ProblemDetail.forStatus(status.value());
+    ErrorCode code = Problems.codeFor(status.value());
+    problem.setType(java.net.URI.create(code.typeUri()));
+    problem.setProperty("code", code.code());
+    return ResponseEntity.status(status).headers(headers).body(problem);
+  }
+
+  private static String path(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+    return ResponseEntity.status(problem.getStatus()).body(problem);
+  }
+
+  private static ResponseEntity<Object> body(ProblemDetail problem) {
+    return ResponseEntity.status(problem.getStatus()).body(problem);
+  }
+}
