@@ -39,6 +39,7 @@ public class EmbeddedInfraContextCustomizerFactory implements ContextCustomizerF
       return switch (name) {
         case "spring.datasource.url" -> TestInfrastructure.jdbcUrl();
         case "spring.kafka.bootstrap-servers" -> TestInfrastructure.kafka().bootstrapServers();
+        case "ems.platform.bootstrap-admin-key" -> TestInfrastructure.ADMIN_KEY;
         default -> null;
       };
     }

@@ -19,6 +19,9 @@ public final class TestInfrastructure {
 
   public static final String POSTGRES_URL_ENV = "EMS_TEST_POSTGRES_URL";
 
+  /** The bootstrap admin API key every test context registers. */
+  public static final String ADMIN_KEY = "test-admin-key-0123456789";
+
   private static String jdbcUrl;
   private static KafkaBroker kafka;
   private static PostgresServer embeddedPostgres;

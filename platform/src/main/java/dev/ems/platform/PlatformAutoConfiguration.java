@@ -10,8 +10,12 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
-/** The wiring every EMS service shares: one auto-configuration instead of five copies. */
-@AutoConfiguration
+/**
+ * The wiring every EMS service shares: one auto-configuration instead of five copies. It runs
+ * before Spring MVC's so that {@link ProblemHandler} replaces Boot's default problem handler.
+ */
+@AutoConfiguration(
+    beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @EnableConfigurationProperties(PlatformProperties.class)
 @Import({
   ProblemHandler.class,

@@ -23,6 +23,7 @@ import tools.jackson.databind.DatabindException;
  * errors name the offending field; no stack trace ever reaches a client.
  */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10)
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);

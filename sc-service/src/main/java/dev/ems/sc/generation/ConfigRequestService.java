@@ -1,0 +1,104 @@
+package dev.ems.sc.generation;
+
+import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.error.ErrorCode;
+import dev.ems.common.event.Topics;
+import dev.ems.platform.outbox.Outbox;
+import dev.ems.platform.web.EmsException;
+import dev.ems.sc.inventory.Devices;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Accepts config requests: validate, store as QUEUED and queue them, in one transaction. */
+@Service
+class ConfigRequestService {
+
+  private final ConfigRequestRepository requests;
+  private final Devices devices;
+  private final Outbox outbox;
+  private final JsonMapper json;
+  private final TransactionTemplate tx;
+
+  ConfigRequestService(
+      ConfigRequestRepository requests,
+      Devices devices,
+      Outbox outbox,
+      JsonMapper json,
+      TransactionTemplate tx) {
+    this.requests = requests;
+    this.devices = devices;
+    this.outbox = outbox;
+    this.json = json;
+    this.tx = tx;
+  }
+
+  /**
+   * Queues a request; with an idempotency key a retried submission returns the request the first
+   * one created, even when both race.
+   */
+  ConfigRequest submit(
+      String tenant,
+      UUID deviceId,
+      Map<String, Object> variables,
+      String idempotencyKey,
+      String requestedBy) {
+    devices.require(tenant, deviceId);
+    if (idempotencyKey != null) {
+      Optional<ConfigRequest> existing =
+          requests.findByTenantAndDeviceIdAndIdempotencyKey(tenant, deviceId, idempotencyKey);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    try {
+      return tx.execute(s -> create(tenant, deviceId, variables, idempotencyKey, requestedBy));
+    } catch (DataIntegrityViolationException e) {
+      if (idempotencyKey == null) {
+        throw e;
+      }
+      return requests
+          .findByTenantAndDeviceIdAndIdempotencyKey(tenant, deviceId, idempotencyKey)
+          .orElseThrow(() -> e);
+    }
+  }
+
+  private ConfigRequest create(
+      String tenant,
+      UUID deviceId,
+      Map<String, Object> variables,
+      String idempotencyKey,
+      String requestedBy) {
+    var request =
+        new ConfigRequest(
+            tenant, deviceId, json.writeValueAsString(variables), idempotencyKey, requestedBy);
+    requests.saveAndFlush(request);
+    outbox.append(
+        Topics.SC_CONFIG_REQUESTS,
+        EventEnvelope.of(
+            "/sc-service/config-requests",
+            tenant,
+            deviceId.toString(),
+            new ConfigRequested(request.id(), deviceId)));
+    return request;
+  }
+
+  @Transactional(readOnly = true)
+  ConfigRequest get(String tenant, UUID id) {
+    return requests
+        .findByIdAndTenant(id, tenant)
+        .orElseThrow(() -> EmsException.notFound(ErrorCode.CONFIG_REQUEST_NOT_FOUND, id));
+  }
+
+  @Transactional(readOnly = true)
+  List<ConfigRequest> listForDevice(String tenant, UUID deviceId) {
+    devices.require(tenant, deviceId);
+    return requests.findTop100ByTenantAndDeviceIdOrderByCreatedAtDesc(tenant, deviceId);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.ems.sc.system;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of sc-service ({@code sc.*}).
+ *
+ * @param maxVariables most input variables one config request may carry
+ * @param maxRenderedBytes largest rendered configuration bundle accepted
+ */
+@Validated
+@ConfigurationProperties("sc")
+public record ScProperties(
+    @Min(1) @Max(10_000) int maxVariables, @Min(1024) int maxRenderedBytes) {}
