@@ -1,0 +1,15 @@
+package dev.ems.diagnostic;
+
+import dev.ems.platform.EmsService;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** diagnostic-service: device health, tunnels, alerts and checks. */
+@SpringBootApplication
+@EmsService("diagnostic-service")
+public class DiagnosticApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(DiagnosticApplication.class, args);
+  }
+}
