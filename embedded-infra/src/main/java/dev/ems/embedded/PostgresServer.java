@@ -31,6 +31,8 @@ public final class PostgresServer implements AutoCloseable {
               .setPort(port)
               .setDataDirectory(dataDir)
               .setCleanDataDirectory(false)
+              // the owner stops it, after the services that use it
+              .setRegisterShutdownHook(false)
               .setServerConfig("max_connections", "300")
               .start());
     } catch (IOException e) {
