@@ -8,27 +8,20 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.DeviceCreated;
 import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import dev.ems.embedded.TestInfrastructure;
 import dev.ems.platform.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,7 +31,6 @@ class OutboxAndDeadLetterIT {
 
   @Autowired MockMvc mvc;
   @Autowired JdbcClient jdbc;
-  @Autowired KafkaTemplate<String, byte[]> kafka;
   @Autowired PlatformTestApplication.DeviceCreatedListener listener;
   @Autowired Outbox outbox;
   @Autowired TransactionTemplate tx;
@@ -91,7 +83,7 @@ class OutboxAndDeadLetterIT {
   @Test
   void unparseableAndFailingRecordsGoToTheDeadLetterTopicAndTheConsumerCarriesOn()
       throws Exception {
-    kafka.send(new ProducerRecord<>(Topics.SC_DEVICES, "poison", "not an event".getBytes())).get();
+    TestEvents.publishRaw(Topics.SC_DEVICES, "poison", "not an event".getBytes());
     tx.executeWithoutResult(
         s -> {
           for (String name : List.of("always-fails", "after-poison")) {
@@ -123,26 +115,6 @@ class OutboxAndDeadLetterIT {
   }
 
   private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int atLeast) {
-    Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            TestInfrastructure.kafka().bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "dlt-reader-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class);
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (records.size() < atLeast && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-      }
-    }
-    return records;
+    return TestEvents.read(topic, records -> records.size() >= atLeast, Duration.ofSeconds(30));
   }
 }

@@ -9,24 +9,21 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.ems.common.envelope.CloudEventCodec;
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.ApiKeyIssued;
 import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import dev.ems.platform.security.ApiKeys;
 import dev.ems.platform.security.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
 @SpringBootTest
@@ -38,8 +35,6 @@ class PlatformWebIT {
   @Autowired MockMvc mvc;
   @Autowired ApiKeys keys;
   @Autowired JdbcClient jdbc;
-  @Autowired KafkaTemplate<String, byte[]> kafka;
-  @Autowired CloudEventCodec codec;
 
   @Test
   void requestWithoutApiKeyIsRejectedWithAProblem() throws Exception {
@@ -155,12 +150,9 @@ class PlatformWebIT {
                     .andExpect(status().isUnauthorized()));
   }
 
-  private void publish(ApiKeyIssued issued) throws Exception {
-    var encoded =
-        codec.encode(EventEnvelope.of("/test", "acme", issued.keyId().toString(), issued));
-    var record = new ProducerRecord<>(Topics.SC_API_KEYS, encoded.key(), encoded.value());
-    encoded.headers().forEach((k, v) -> record.headers().add(new RecordHeader(k, v)));
-    kafka.send(record).get();
+  private void publish(ApiKeyIssued issued) {
+    TestEvents.publish(
+        Topics.SC_API_KEYS, EventEnvelope.of("/test", "acme", issued.keyId().toString(), issued));
   }
 
   private String key(String tenant, Role role) {

@@ -8,22 +8,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.ems.common.envelope.CloudEventCodec;
 import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import dev.ems.embedded.TestInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -292,34 +286,11 @@ class ScFlowIT {
   }
 
   static ConfigPublished awaitPublished(UUID deviceId) {
-    Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            TestInfrastructure.kafka().bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "test-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class);
-    var codec = new CloudEventCodec();
-    try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
-      consumer.subscribe(List.of(Topics.SC_CONFIGS));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline) {
-        for (var record : consumer.poll(Duration.ofMillis(500))) {
-          if (record.key().equals(deviceId.toString())) {
-            Map<String, byte[]> headers = new java.util.HashMap<>();
-            for (Header h : record.headers()) {
-              headers.put(h.key(), h.value());
-            }
-            return codec.decode(headers, record.value(), ConfigPublished.class).payload();
-          }
-        }
-      }
-    }
-    throw new AssertionError("no ConfigPublished for " + deviceId);
+    return TestEvents.awaitEvent(
+            Topics.SC_CONFIGS,
+            ConfigPublished.class,
+            e -> e.subject().equals(deviceId.toString()),
+            Duration.ofSeconds(30))
+        .payload();
   }
 }

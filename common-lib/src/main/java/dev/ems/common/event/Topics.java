@@ -18,6 +18,7 @@ public final class Topics {
   public static final String DEVICE_REPORTS = "ems.device.reports.v1";
   public static final String DEVICE_TELEMETRY = "ems.device.telemetry.v1";
   public static final String DIAG_HEALTH = "ems.diag.health.v1";
+  public static final String DIAG_COMMANDS = "ems.diag.commands.v1";
 
   /** Suffix of the dead-letter topic that receives records of a topic that cannot be processed. */
   public static final String DEAD_LETTER_SUFFIX = ".dlt";
@@ -34,7 +35,8 @@ public final class Topics {
           new TopicDefinition(PKI_CERTIFICATES, false),
           new TopicDefinition(DEVICE_REPORTS, false),
           new TopicDefinition(DEVICE_TELEMETRY, false),
-          new TopicDefinition(DIAG_HEALTH, false));
+          new TopicDefinition(DIAG_HEALTH, false),
+          new TopicDefinition(DIAG_COMMANDS, false));
 
   public static String deadLetter(String topic) {
     return topic + DEAD_LETTER_SUFFIX;

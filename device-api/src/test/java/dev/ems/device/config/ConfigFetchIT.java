@@ -6,22 +6,19 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.ems.common.envelope.CloudEventCodec;
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
 @SpringBootTest
@@ -29,8 +26,6 @@ import org.springframework.test.web.servlet.MockMvc;
 class ConfigFetchIT {
 
   @Autowired MockMvc mvc;
-  @Autowired KafkaTemplate<String, byte[]> kafka;
-  @Autowired CloudEventCodec codec;
 
   @Test
   void servesThePublishedConfigWithItsEtagAnd304ForThatTag() throws Exception {
@@ -114,10 +109,8 @@ class ConfigFetchIT {
             List.of(new ConfigFile("/etc/config/system", content)),
             UUID.randomUUID(),
             Instant.now());
-    var encoded = codec.encode(EventEnvelope.of("/test", "default", device.toString(), event));
-    var record = new ProducerRecord<>(Topics.SC_CONFIGS, encoded.key(), encoded.value());
-    encoded.headers().forEach((k, v) -> record.headers().add(new RecordHeader(k, v)));
-    kafka.send(record).get();
+    TestEvents.publish(
+        Topics.SC_CONFIGS, EventEnvelope.of("/test", "default", device.toString(), event));
     return sha;
   }
 }

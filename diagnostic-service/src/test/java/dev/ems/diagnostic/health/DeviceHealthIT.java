@@ -5,21 +5,18 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.ems.common.envelope.CloudEventCodec;
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.DeviceCreated;
 import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import dev.ems.embedded.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
 @SpringBootTest
@@ -29,8 +26,6 @@ class DeviceHealthIT {
   static final String ADMIN = "Bearer " + TestInfrastructure.ADMIN_KEY;
 
   @Autowired MockMvc mvc;
-  @Autowired KafkaTemplate<String, byte[]> kafka;
-  @Autowired CloudEventCodec codec;
 
   @Test
   void aCreatedDeviceIsUnknownUntilItReportsEvenWhenTheEventArrivesTwice() throws Exception {
@@ -66,10 +61,7 @@ class DeviceHealthIT {
         .andExpect(jsonPath("$.code").value("device-not-found"));
   }
 
-  private void send(EventEnvelope<?> event) throws Exception {
-    var encoded = codec.encode(event);
-    var record = new ProducerRecord<>(Topics.SC_DEVICES, encoded.key(), encoded.value());
-    encoded.headers().forEach((k, v) -> record.headers().add(new RecordHeader(k, v)));
-    kafka.send(record).get();
+  private void send(EventEnvelope<?> event) {
+    TestEvents.publish(Topics.SC_DEVICES, event);
   }
 }
