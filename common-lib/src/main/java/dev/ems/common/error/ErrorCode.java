@@ -20,6 +20,14 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
   VALIDATION_FAILED("validation-failed", 422, "The request is not valid"),
+  END_ENTITY_NOT_FOUND("end-entity-not-found", 404, "No such end entity"),
+  DUPLICATE_END_ENTITY("duplicate-end-entity", 409, "An end entity with this name already exists"),
+  CERTIFICATE_NOT_FOUND("certificate-not-found", 404, "No such certificate"),
+  CA_NOT_FOUND("ca-not-found", 404, "No such certificate authority"),
+  INVALID_CSR("invalid-csr", 422, "The certificate signing request is not valid"),
+  WEAK_KEY("weak-key", 422, "The key is too weak or of an unsupported type"),
+  ALREADY_REVOKED("already-revoked", 409, "The certificate is already revoked"),
+  PKI_BACKEND_ERROR("pki-backend-error", 502, "The certificate authority back end failed"),
   INTERNAL_ERROR("internal-error", 500, "Internal error"),
   SERVICE_UNAVAILABLE("service-unavailable", 503, "The service is temporarily unavailable");
 

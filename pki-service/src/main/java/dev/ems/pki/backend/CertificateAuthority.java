@@ -1,0 +1,35 @@
+package dev.ems.pki.backend;
+
+import dev.ems.pki.endentity.EndEntity;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Period;
+import java.util.List;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * A CA back end: the embedded BouncyCastle CA ({@link EmbeddedCertificateAuthority}, the default)
+ * or PrimeKey EJBCA over its REST API. pki-service keeps its own record of entities and
+ * certificates either way; the back end only registers, signs and revokes.
+ */
+public interface CertificateAuthority {
+
+  /** Registers the device as an end entity with the CA. */
+  void register(EndEntity entity);
+
+  /**
+   * Issues a certificate for a verified CSR. Subject and SAN come from the entity, never from the
+   * CSR; only the CSR's public key is used.
+   */
+  IssuedCertificate issue(
+      EndEntity entity, PKCS10CertificationRequest csr, PublicKey key, Period validity);
+
+  /** Revokes a certificate at the CA. */
+  void revoke(String issuerDn, String serialHex, RevocationReason reason);
+
+  /** The chain of the CA that issues device certificates, issuing CA first. */
+  List<X509Certificate> chain();
+
+  /** Removes the end entity from the CA (its certificates were revoked before). */
+  void remove(EndEntity entity);
+}

@@ -1,0 +1,68 @@
+package dev.ems.pki.ca;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.pki.system.Pem;
+import dev.ems.platform.security.Caller;
+import dev.ems.platform.web.EmsException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Operators list the CAs and download chains. CAs are global: every tenant sees the same ones. */
+@RestController
+@RequestMapping("/api/v1/cas")
+class CaController {
+
+  private final CaHierarchy cas;
+
+  CaController(CaHierarchy cas) {
+    this.cas = cas;
+  }
+
+  @GetMapping
+  List<CaResponse> list(Caller caller) {
+    return List.of(
+        CaResponse.of(CaHierarchy.ROOT, cas.root()),
+        CaResponse.of(CaHierarchy.ISSUING, cas.issuing()));
+  }
+
+  @GetMapping("/{id}/chain")
+  ResponseEntity<String> chain(@PathVariable String id, Caller caller) {
+    List<X509Certificate> chain =
+        switch (id) {
+          case CaHierarchy.ROOT -> List.of(cas.root());
+          case CaHierarchy.ISSUING -> cas.chain();
+          default -> throw EmsException.notFound(ErrorCode.CA_NOT_FOUND, id);
+        };
+    return ResponseEntity.ok()
+        .contentType(MediaType.parseMediaType("application/pem-certificate-chain"))
+        .body(Pem.chain(chain));
+  }
+
+  record CaResponse(
+      String id,
+      String subjectDn,
+      String issuerDn,
+      String serial,
+      String keyAlgorithm,
+      Instant notBefore,
+      Instant notAfter) {
+
+    static CaResponse of(String id, X509Certificate c) {
+      return new CaResponse(
+          id,
+          c.getSubjectX500Principal().getName(),
+          c.getIssuerX500Principal().getName(),
+          c.getSerialNumber().toString(16),
+          c.getPublicKey().getAlgorithm(),
+          c.getNotBefore().toInstant(),
+          c.getNotAfter().toInstant());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.ems.pki.issuance;
+
+import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.event.CertificateExpiring;
+import dev.ems.common.event.CertificateIssued;
+import dev.ems.common.event.CertificateRevoked;
+import dev.ems.common.event.Topics;
+import dev.ems.platform.outbox.Outbox;
+import org.springframework.stereotype.Component;
+
+/** Announces certificate changes through the outbox, in the transaction that made them. */
+@Component
+public class CertificateEvents {
+
+  static final String SOURCE = "/pki-service/certificates";
+
+  private final Outbox outbox;
+
+  CertificateEvents(Outbox outbox) {
+    this.outbox = outbox;
+  }
+
+  void issued(CertificateRecord c) {
+    append(
+        c,
+        new CertificateIssued(
+            c.deviceId(),
+            c.serial(),
+            c.issuerDn(),
+            c.subjectDn(),
+            c.fingerprintSha256(),
+            c.notBefore(),
+            c.notAfter()));
+  }
+
+  public void revoked(CertificateRecord c, String reason, java.time.Instant at) {
+    append(
+        c,
+        new CertificateRevoked(
+            c.deviceId(), c.serial(), c.issuerDn(), c.fingerprintSha256(), reason, at));
+  }
+
+  public void expiring(CertificateRecord c) {
+    append(
+        c, new CertificateExpiring(c.deviceId(), c.serial(), c.fingerprintSha256(), c.notAfter()));
+  }
+
+  private void append(CertificateRecord c, Object payload) {
+    outbox.append(
+        Topics.PKI_CERTIFICATES,
+        EventEnvelope.of(SOURCE, c.tenant(), c.deviceId().toString(), payload));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.ems.pki.system;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Duration;
+import java.time.Period;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of pki-service ({@code pki.*}).
+ *
+ * @param backend which CA issues certificates: the embedded BouncyCastle CA or EJBCA
+ * @param keyEncryptionKey base64 AES-256 key that encrypts CA private keys at rest
+ * @param internalApiKey shared key of EMS services calling {@code /internal/v1/**}
+ * @param publicUrl base URL relying parties reach this service at (CRL distribution point, OCSP)
+ * @param profiles certificate profiles by name
+ * @param expiryWindow certificates expiring within this window are announced
+ */
+@Validated
+@ConfigurationProperties("pki")
+public record PkiProperties(
+    @NotNull Backend backend,
+    @NotBlank String keyEncryptionKey,
+    @NotBlank @Size(min = 16) String internalApiKey,
+    @NotBlank String publicUrl,
+    @Valid @NotNull Ca ca,
+    @NotEmpty Map<String, @Valid Profile> profiles,
+    @NotNull Duration crlInterval,
+    @NotNull Period expiryWindow,
+    @NotNull Duration expiryCheckInterval,
+    @Valid Ejbca ejbca) {
+
+  /** The CA back end. */
+  public enum Backend {
+    EMBEDDED,
+    EJBCA
+  }
+
+  /** The embedded CA hierarchy created on first start. */
+  public record Ca(
+      @NotNull KeyAlgorithm algorithm,
+      @NotBlank String rootDn,
+      @NotBlank String issuingDn,
+      @NotNull Period rootValidity,
+      @NotNull Period issuingValidity) {}
+
+  /** A certificate profile: how long its certificates live. */
+  public record Profile(@NotNull Period validity) {}
+
+  /** EJBCA REST API v1 with client-certificate authentication. */
+  public record Ejbca(
+      String baseUrl,
+      String keyStore,
+      String keyStorePassword,
+      String trustStore,
+      String trustStorePassword,
+      String caName,
+      String certificateProfile,
+      String endEntityProfile,
+      Duration timeout) {}
+}
