@@ -109,8 +109,14 @@ class ScFlowIT {
     var published = awaitPublished(UUID.fromString(deviceId));
     assertThat(published.version()).isEqualTo(1);
     assertThat(published.files())
-        .singleElement()
-        .satisfies(f -> assertThat(f.content()).contains("option timezone 'Europe/Berlin'"));
+        .extracting(dev.ems.common.event.ConfigFile::path)
+        .containsExactly(
+            "/etc/config/dhcp",
+            "/etc/config/firewall",
+            "/etc/config/network",
+            "/etc/config/system",
+            "/etc/swanctl/conf.d/ems-mgmt.conf");
+    assertThat(published.files().get(3).content()).contains("option timezone 'Europe/Berlin'");
     String storedSha =
         jdbc.sql("select sha256 from config_version where device_id = ? and version = 1")
             .param(UUID.fromString(deviceId))

@@ -13,13 +13,22 @@ public enum ErrorCode {
   DEVICE_NOT_FOUND("device-not-found", 404, "No such device"),
   CONFIG_REQUEST_NOT_FOUND("config-request-not-found", 404, "No such config request"),
   CONFIG_NOT_FOUND("config-not-found", 404, "No configuration published for this device"),
+  SITE_NOT_FOUND("site-not-found", 404, "No such site"),
+  TEMPLATE_NOT_FOUND("template-not-found", 404, "No template set for this device model"),
+  CONFIG_VERSION_NOT_FOUND("config-version-not-found", 404, "No such configuration version"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
   NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
   CONFLICT("conflict", 409, "The request conflicts with the current state"),
   DUPLICATE_SERIAL("duplicate-serial", 409, "A device with this serial already exists"),
+  DUPLICATE_SITE("duplicate-site", 409, "A site with this name already exists"),
+  DEVICE_DECOMMISSIONED("device-decommissioned", 409, "The device is decommissioned"),
+  SITE_IN_USE("site-in-use", 409, "The site still has devices"),
+  PRECONDITION_FAILED(
+      "precondition-failed", 412, "The resource changed since it was read (If-Match)"),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
   VALIDATION_FAILED("validation-failed", 422, "The request is not valid"),
+  TEMPLATE_INVALID("template-invalid", 422, "A template cannot be rendered"),
   END_ENTITY_NOT_FOUND("end-entity-not-found", 404, "No such end entity"),
   DUPLICATE_END_ENTITY("duplicate-end-entity", 409, "An end entity with this name already exists"),
   CERTIFICATE_NOT_FOUND("certificate-not-found", 404, "No such certificate"),
@@ -29,6 +38,8 @@ public enum ErrorCode {
   ALREADY_REVOKED("already-revoked", 409, "The certificate is already revoked"),
   PKI_BACKEND_ERROR("pki-backend-error", 502, "The certificate authority back end failed"),
   INTERNAL_ERROR("internal-error", 500, "Internal error"),
+  ALERT_NOT_FOUND("alert-not-found", 404, "No such alert"),
+  CHECK_NOT_FOUND("check-not-found", 404, "No such check"),
   SERVICE_UNAVAILABLE("service-unavailable", 503, "The service is temporarily unavailable");
 
   private final String code;

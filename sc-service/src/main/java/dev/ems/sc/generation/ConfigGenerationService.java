@@ -1,17 +1,7 @@
 package dev.ems.sc.generation;
 
-import dev.ems.common.envelope.EventEnvelope;
-import dev.ems.common.event.ConfigFile;
-import dev.ems.common.event.ConfigPublished;
-import dev.ems.common.event.Topics;
-import dev.ems.platform.outbox.Outbox;
 import dev.ems.sc.inventory.Device;
 import dev.ems.sc.inventory.Devices;
-import dev.ems.sc.system.ScProperties;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,9 +13,10 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The consumer side of a config request: parse the input, render the templates, store a new version
- * and publish it — or fail the request with the reason. Idempotent: a request that is already
- * COMPLETED or FAILED is left alone, so a redelivered record makes no second version.
+ * The consumer side of a config request: claim it (PROCESSING), parse the input, render outside any
+ * transaction, then store and publish the version and complete the request — or fail it with the
+ * reason. Idempotent: a request already COMPLETED or FAILED is left alone, so a redelivered record
+ * makes no second version; a poison request ends FAILED and is never retried.
  */
 @Service
 class ConfigGenerationService {
@@ -33,103 +24,82 @@ class ConfigGenerationService {
   private static final Logger log = LoggerFactory.getLogger(ConfigGenerationService.class);
 
   private final ConfigRequestRepository requests;
-  private final ConfigVersions versions;
   private final Devices devices;
-  private final TemplateRenderer renderer;
-  private final Outbox outbox;
+  private final ConfigRenderer renderer;
+  private final ConfigPublisher publisher;
   private final JsonMapper json;
   private final TransactionTemplate tx;
-  private final ScProperties properties;
 
   ConfigGenerationService(
       ConfigRequestRepository requests,
-      ConfigVersions versions,
       Devices devices,
-      TemplateRenderer renderer,
-      Outbox outbox,
+      ConfigRenderer renderer,
+      ConfigPublisher publisher,
       JsonMapper json,
-      TransactionTemplate tx,
-      ScProperties properties) {
+      TransactionTemplate tx) {
     this.requests = requests;
-    this.versions = versions;
     this.devices = devices;
     this.renderer = renderer;
-    this.outbox = outbox;
+    this.publisher = publisher;
     this.json = json;
     this.tx = tx;
-    this.properties = properties;
   }
+
+  private record Claim(String tenant, UUID deviceId, String input, String requestedBy) {}
 
   void process(UUID requestId) {
-    tx.executeWithoutResult(s -> generate(requestId));
+    Claim claim = tx.execute(s -> claim(requestId));
+    if (claim == null) {
+      return;
+    }
+    Device device = devices.require(claim.tenant(), claim.deviceId());
+    if (!device.isActive()) {
+      finish(requestId, r -> r.failed("the device is decommissioned"));
+      return;
+    }
+    ConfigRenderer.Rendering rendering;
+    try {
+      Map<String, Object> input =
+          json.readValue(claim.input(), new TypeReference<Map<String, Object>>() {});
+      rendering = renderer.render(device, input);
+    } catch (ConfigRenderer.RenderFailure e) {
+      finish(requestId, r -> r.failed(e.getMessage()));
+      return;
+    }
+    finish(
+        requestId,
+        r -> {
+          var published =
+              publisher.publish(
+                  claim.tenant(),
+                  claim.deviceId(),
+                  rendering.files(),
+                  rendering.sha256(),
+                  rendering.inputs(),
+                  claim.requestedBy(),
+                  requestId,
+                  null);
+          r.completed(published.version());
+        });
   }
 
-  private void generate(UUID requestId) {
+  private Claim claim(UUID requestId) {
     Optional<ConfigRequest> found = requests.lockById(requestId);
     if (found.isEmpty()) {
       log.warn("config request {} does not exist; ignoring its queue record", requestId);
-      return;
+      return null;
     }
     ConfigRequest request = found.get();
     if (request.status().isFinal()) {
-      return;
+      return null;
     }
     request.processing();
-    Device device = devices.require(request.tenant(), request.deviceId());
-    List<ConfigFile> files;
-    try {
-      files = ConfigBundles.canonical(renderer.render(context(device, request)));
-      checkSize(files);
-    } catch (TemplateRenderer.RenderException | IllegalArgumentException e) {
-      request.failed(e.getMessage());
-      return;
-    }
-    String sha256 = ConfigBundles.sha256(files);
-    Optional<ConfigVersions.ConfigVersion> latest = versions.latest(device.id());
-    if (latest.isPresent() && latest.get().sha256().equals(sha256)) {
-      request.completed(latest.get().version());
-      return;
-    }
-    int version = latest.map(v -> v.version() + 1).orElse(1);
-    versions.insert(request.tenant(), device.id(), version, sha256, files, request.id());
-    request.completed(version);
-    outbox.append(
-        Topics.SC_CONFIGS,
-        EventEnvelope.of(
-            "/sc-service/configs",
-            request.tenant(),
-            device.id().toString(),
-            new ConfigPublished(device.id(), version, sha256, files, request.id(), Instant.now())));
+    return new Claim(
+        request.tenant(), request.deviceId(), request.variablesJson(), request.requestedBy());
   }
 
-  private Map<String, Object> context(Device device, ConfigRequest request) {
-    Map<String, Object> input =
-        json.readValue(request.variablesJson(), new TypeReference<Map<String, Object>>() {});
-    Map<String, Object> context = new HashMap<>(input);
-    context.put(
-        "device",
-        Map.of(
-            "id", device.id().toString(),
-            "serial", device.serial(),
-            "model", device.model(),
-            "name", device.name()));
-    return context;
-  }
-
-  private void checkSize(List<ConfigFile> files) {
-    long bytes = 0;
-    for (ConfigFile file : files) {
-      bytes += file.content().getBytes(StandardCharsets.UTF_8).length;
-    }
-    if (bytes == 0) {
-      throw new IllegalArgumentException("the templates rendered an empty configuration");
-    }
-    if (bytes > properties.maxRenderedBytes()) {
-      throw new IllegalArgumentException(
-          "the rendered configuration has "
-              + bytes
-              + " bytes, more than the limit of "
-              + properties.maxRenderedBytes());
-    }
+  private void finish(UUID requestId, java.util.function.Consumer<ConfigRequest> change) {
+    tx.executeWithoutResult(
+        s -> requests.lockById(requestId).filter(r -> !r.status().isFinal()).ifPresent(change));
   }
 }

@@ -37,7 +37,13 @@ class ConfigRequestController {
     this.properties = properties;
   }
 
-  record SubmitConfigRequest(@NotNull Map<String, Object> variables) {}
+  record SubmitConfigRequest(@NotNull Map<String, Object> variables, Boolean dryRun) {}
+
+  record DryRunResponse(
+      UUID deviceId,
+      String sha256,
+      List<dev.ems.common.event.ConfigFile> files,
+      Map<String, Object> inputs) {}
 
   record ConfigRequestResponse(
       UUID id,
@@ -65,7 +71,7 @@ class ConfigRequestController {
   }
 
   @PostMapping("/api/v1/devices/{deviceId}/config-requests")
-  ResponseEntity<ConfigRequestResponse> submit(
+  ResponseEntity<?> submit(
       @PathVariable UUID deviceId,
       @RequestHeader(name = "Idempotency-Key", required = false)
           @Size(min = 1, max = 128)
@@ -74,6 +80,11 @@ class ConfigRequestController {
       @Valid @RequestBody SubmitConfigRequest body,
       Caller caller) {
     validate(body.variables());
+    if (Boolean.TRUE.equals(body.dryRun())) {
+      var rendering = service.dryRun(caller.tenant(), deviceId, body.variables());
+      return ResponseEntity.ok(
+          new DryRunResponse(deviceId, rendering.sha256(), rendering.files(), rendering.inputs()));
+    }
     ConfigRequest request =
         service.submit(
             caller.tenant(), deviceId, body.variables(), idempotencyKey, caller.keyName());
@@ -107,6 +118,12 @@ class ConfigRequestController {
         throw new EmsException(
             ErrorCode.VALIDATION_FAILED,
             "Variable names are identifiers: letters, digits and '_', not starting with a digit",
+            "variables." + entry.getKey());
+      }
+      if (dev.ems.sc.variables.VariableResolver.RESERVED.contains(entry.getKey())) {
+        throw new EmsException(
+            ErrorCode.VALIDATION_FAILED,
+            "'" + entry.getKey() + "' is set by EMS and cannot be given as a variable",
             "variables." + entry.getKey());
       }
       if (entry.getValue() == null) {

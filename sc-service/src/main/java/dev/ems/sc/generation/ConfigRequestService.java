@@ -25,13 +25,16 @@ class ConfigRequestService {
   private final Outbox outbox;
   private final JsonMapper json;
   private final TransactionTemplate tx;
+  private final ConfigRenderer renderer;
 
   ConfigRequestService(
       ConfigRequestRepository requests,
       Devices devices,
       Outbox outbox,
       JsonMapper json,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      ConfigRenderer renderer) {
+    this.renderer = renderer;
     this.requests = requests;
     this.devices = devices;
     this.outbox = outbox;
@@ -49,7 +52,7 @@ class ConfigRequestService {
       Map<String, Object> variables,
       String idempotencyKey,
       String requestedBy) {
-    devices.require(tenant, deviceId);
+    devices.requireActive(tenant, deviceId);
     if (idempotencyKey != null) {
       Optional<ConfigRequest> existing =
           requests.findByTenantAndDeviceIdAndIdempotencyKey(tenant, deviceId, idempotencyKey);
@@ -87,6 +90,15 @@ class ConfigRequestService {
             deviceId.toString(),
             new ConfigRequested(request.id(), deviceId)));
     return request;
+  }
+
+  /** Renders with the given input and returns the bundle without storing or publishing it. */
+  ConfigRenderer.Rendering dryRun(String tenant, UUID deviceId, Map<String, Object> variables) {
+    try {
+      return renderer.render(devices.requireActive(tenant, deviceId), variables);
+    } catch (ConfigRenderer.RenderFailure e) {
+      throw e.toProblem();
+    }
   }
 
   @Transactional(readOnly = true)

@@ -1,9 +1,12 @@
 package dev.ems.sc.generation;
 
 import dev.ems.common.event.ConfigFile;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +19,22 @@ import tools.jackson.databind.json.JsonMapper;
 class ConfigVersions {
 
   record ConfigVersion(
-      UUID deviceId, int version, String sha256, List<ConfigFile> files, Instant createdAt) {}
+      UUID deviceId,
+      int version,
+      String sha256,
+      List<ConfigFile> files,
+      Map<String, Object> inputs,
+      String requestedBy,
+      UUID requestId,
+      Integer rollbackOf,
+      String applyStatus,
+      String applyError,
+      Instant appliedAt,
+      Instant createdAt) {}
+
+  private static final String COLUMNS =
+      "device_id, version, sha256, files::text as files, inputs::text as inputs, requested_by,"
+          + " request_id, rollback_of, apply_status, apply_error, applied_at, created_at";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -28,18 +46,31 @@ class ConfigVersions {
 
   Optional<ConfigVersion> latest(UUID deviceId) {
     return jdbc.sql(
-            "select device_id, version, sha256, files::text as files, created_at from"
-                + " config_version where device_id = ? order by version desc limit 1")
+            "select "
+                + COLUMNS
+                + " from config_version where device_id = ? order by version desc"
+                + " limit 1")
         .param(deviceId)
-        .query(
-            (rs, n) ->
-                new ConfigVersion(
-                    rs.getObject("device_id", UUID.class),
-                    rs.getInt("version"),
-                    rs.getString("sha256"),
-                    json.readValue(rs.getString("files"), new TypeReference<List<ConfigFile>>() {}),
-                    rs.getTimestamp("created_at").toInstant()))
+        .query((rs, n) -> map(rs))
         .optional();
+  }
+
+  Optional<ConfigVersion> find(UUID deviceId, int version) {
+    return jdbc.sql(
+            "select " + COLUMNS + " from config_version where device_id = ? and version = ?")
+        .params(deviceId, version)
+        .query((rs, n) -> map(rs))
+        .optional();
+  }
+
+  List<ConfigVersion> list(UUID deviceId) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from config_version where device_id = ? order by version desc limit 200")
+        .param(deviceId)
+        .query((rs, n) -> map(rs))
+        .list();
   }
 
   void insert(
@@ -48,18 +79,62 @@ class ConfigVersions {
       int version,
       String sha256,
       List<ConfigFile> files,
-      UUID requestId) {
+      Map<String, Object> inputs,
+      String requestedBy,
+      UUID requestId,
+      Integer rollbackOf) {
     jdbc.sql(
-            "insert into config_version (device_id, version, tenant_id, sha256, files, request_id,"
-                + " created_at) values (?, ?, ?, ?, ?::jsonb, ?, ?)")
+            "insert into config_version (device_id, version, tenant_id, sha256, files, inputs,"
+                + " requested_by, request_id, rollback_of, created_at)"
+                + " values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)")
         .params(
             deviceId,
             version,
             tenant,
             sha256,
             json.writeValueAsString(files),
+            inputs == null ? null : json.writeValueAsString(inputs),
+            requestedBy,
             requestId,
+            rollbackOf,
             Timestamp.from(Instant.now()))
         .update();
+    setDeviceConfigStatus(deviceId, "PENDING");
+  }
+
+  /** Records a device's report for a version; true when it changed anything. */
+  boolean recordApply(UUID deviceId, int version, String status, String error, Instant at) {
+    return jdbc.sql(
+                "update config_version set apply_status = ?, apply_error = ?, applied_at = ?"
+                    + " where device_id = ? and version = ?"
+                    + " and (apply_status <> ? or applied_at is null or applied_at < ?)")
+            .params(
+                status, error, Timestamp.from(at), deviceId, version, status, Timestamp.from(at))
+            .update()
+        == 1;
+  }
+
+  void setDeviceConfigStatus(UUID deviceId, String status) {
+    jdbc.sql("update device set config_status = ? where id = ?").params(status, deviceId).update();
+  }
+
+  private ConfigVersion map(ResultSet rs) throws SQLException {
+    String inputs = rs.getString("inputs");
+    Timestamp applied = rs.getTimestamp("applied_at");
+    return new ConfigVersion(
+        rs.getObject("device_id", UUID.class),
+        rs.getInt("version"),
+        rs.getString("sha256"),
+        json.readValue(rs.getString("files"), new TypeReference<List<ConfigFile>>() {}),
+        inputs == null
+            ? Map.of()
+            : json.readValue(inputs, new TypeReference<Map<String, Object>>() {}),
+        rs.getString("requested_by"),
+        rs.getObject("request_id", UUID.class),
+        (Integer) rs.getObject("rollback_of"),
+        rs.getString("apply_status"),
+        rs.getString("apply_error"),
+        applied == null ? null : applied.toInstant(),
+        rs.getTimestamp("created_at").toInstant());
   }
 }

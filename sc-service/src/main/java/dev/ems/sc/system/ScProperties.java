@@ -2,6 +2,8 @@ package dev.ems.sc.system;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -10,8 +12,14 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxVariables most input variables one config request may carry
  * @param maxRenderedBytes largest rendered configuration bundle accepted
+ * @param bootstrapTokenTtl how long a bootstrap token stays valid for enrollment
+ * @param emsEndpoint the EMS management endpoint devices tunnel to (template variable {@code
+ *     ems.endpoint})
  */
 @Validated
 @ConfigurationProperties("sc")
 public record ScProperties(
-    @Min(1) @Max(10_000) int maxVariables, @Min(1024) int maxRenderedBytes) {}
+    @Min(1) @Max(10_000) int maxVariables,
+    @Min(1024) int maxRenderedBytes,
+    @NotNull Duration bootstrapTokenTtl,
+    @NotNull String emsEndpoint) {}

@@ -1,0 +1,144 @@
+package dev.ems.sc.generation;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.common.event.ConfigFile;
+import dev.ems.platform.web.EmsException;
+import dev.ems.sc.inventory.Device;
+import dev.ems.sc.inventory.Devices;
+import dev.ems.sc.inventory.Site;
+import dev.ems.sc.system.ScProperties;
+import dev.ems.sc.template.TemplateEngine;
+import dev.ems.sc.template.TemplateSet;
+import dev.ems.sc.template.Templates;
+import dev.ems.sc.variables.DeviceFeatures;
+import dev.ems.sc.variables.TenantVariables;
+import dev.ems.sc.variables.VariableResolver;
+import dev.ems.sc.variables.VariableResolver.Layer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Resolves a device's variables and renders its template set into a canonical bundle. */
+@Component
+class ConfigRenderer {
+
+  /** The rendered bundle and what produced it. */
+  record Rendering(
+      List<ConfigFile> files, String sha256, Map<String, Object> inputs, int templateRevision) {}
+
+  private final Devices devices;
+  private final Templates templates;
+  private final TemplateEngine engine;
+  private final TenantVariables tenantVariables;
+  private final DeviceFeatures features;
+  private final JsonMapper json;
+  private final ScProperties properties;
+
+  ConfigRenderer(
+      Devices devices,
+      Templates templates,
+      TemplateEngine engine,
+      TenantVariables tenantVariables,
+      DeviceFeatures features,
+      JsonMapper json,
+      ScProperties properties) {
+    this.devices = devices;
+    this.templates = templates;
+    this.engine = engine;
+    this.tenantVariables = tenantVariables;
+    this.features = features;
+    this.json = json;
+    this.properties = properties;
+  }
+
+  /**
+   * Renders; a template that fails, renders empty or too large throws {@link RenderFailure} with
+   * the reason.
+   */
+  Rendering render(Device device, Map<String, Object> input) {
+    Optional<Site> site = devices.siteOf(device);
+    List<Layer> layers = new ArrayList<>();
+    layers.add(new Layer("tenant", tenantVariables.get(device.tenant())));
+    layers.add(new Layer("site", site.map(s -> variables(s.variablesJson())).orElse(Map.of())));
+    layers.add(new Layer("device", variables(device.variablesJson())));
+    layers.add(new Layer("request", input));
+    Map<String, Map<String, Object>> featureParams = features.paramsOf(device.id());
+    Map<String, Object> context =
+        VariableResolver.resolve(layers, featureParams, reserved(device, site));
+    TemplateSet set = templates.forModel(device.tenant(), device.model());
+    List<ConfigFile> files;
+    try {
+      files = ConfigBundles.canonical(engine.render(set, context));
+    } catch (dev.ems.sc.template.TemplateException e) {
+      throw new RenderFailure(e.getMessage(), e.variable());
+    }
+    checkSize(files);
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    layers.forEach(l -> inputs.put(l.name(), l.variables()));
+    inputs.put("features", featureParams);
+    inputs.put("templateSet", set.model());
+    return new Rendering(files, ConfigBundles.sha256(files), inputs, set.revision());
+  }
+
+  private Map<String, Object> reserved(Device device, Optional<Site> site) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("id", device.id().toString());
+    d.put("serial", device.serial());
+    d.put("model", device.model());
+    d.put("name", device.name());
+    d.put("tags", device.tags());
+    Map<String, Object> reserved = new LinkedHashMap<>();
+    reserved.put("device", d);
+    reserved.put(
+        "site",
+        site.<Map<String, Object>>map(s -> Map.of("id", s.id().toString(), "name", s.name()))
+            .orElse(Map.of()));
+    reserved.put("ems", Map.of("endpoint", properties.emsEndpoint()));
+    return reserved;
+  }
+
+  private void checkSize(List<ConfigFile> files) {
+    long bytes = 0;
+    for (ConfigFile file : files) {
+      bytes += file.content().getBytes(StandardCharsets.UTF_8).length;
+    }
+    if (files.isEmpty() || files.stream().allMatch(f -> f.content().isBlank())) {
+      throw new RenderFailure("the templates rendered an empty configuration", null);
+    }
+    if (bytes > properties.maxRenderedBytes()) {
+      throw new RenderFailure(
+          "the rendered configuration has "
+              + bytes
+              + " bytes, more than the limit of "
+              + properties.maxRenderedBytes(),
+          null);
+    }
+  }
+
+  private Map<String, Object> variables(String text) {
+    return json.readValue(text, new TypeReference<Map<String, Object>>() {});
+  }
+
+  /** The input cannot produce a configuration; retrying will not help. */
+  static class RenderFailure extends RuntimeException {
+    private final String variable;
+
+    RenderFailure(String message, String variable) {
+      super(message);
+      this.variable = variable;
+    }
+
+    EmsException toProblem() {
+      return new EmsException(
+          ErrorCode.TEMPLATE_INVALID,
+          getMessage(),
+          variable == null ? null : "variables." + variable);
+    }
+  }
+}

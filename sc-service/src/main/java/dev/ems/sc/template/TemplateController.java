@@ -1,0 +1,101 @@
+package dev.ems.sc.template;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.platform.security.Caller;
+import dev.ems.platform.web.EmsException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Template sets per device model, in Jinja2 syntax. A set with a syntax error is refused on upload
+ * with the file and line; undefined variables can only be found at render time.
+ */
+@RestController
+@RequestMapping("/api/v1/templates")
+class TemplateController {
+
+  private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,255}");
+
+  record TemplateSetRequest(@NotEmpty @Size(max = 50) Map<String, String> files) {}
+
+  private final TemplateStore store;
+  private final TemplateEngine engine;
+  private final BuiltInTemplates builtIn;
+
+  TemplateController(TemplateStore store, TemplateEngine engine, BuiltInTemplates builtIn) {
+    this.store = store;
+    this.engine = engine;
+    this.builtIn = builtIn;
+  }
+
+  @GetMapping
+  List<TemplateSet> list(Caller caller) {
+    return store.list(caller.tenant());
+  }
+
+  /** The built-in set, a starting point for operator sets. */
+  @GetMapping("/_builtin")
+  TemplateSet builtIn() {
+    return builtIn.set();
+  }
+
+  @GetMapping("/{model}")
+  TemplateSet get(@PathVariable String model, Caller caller) {
+    return store
+        .find(caller.tenant(), model)
+        .orElseThrow(() -> EmsException.notFound(ErrorCode.TEMPLATE_NOT_FOUND, model));
+  }
+
+  @PutMapping("/{model}")
+  TemplateSet put(
+      @PathVariable String model, @Valid @RequestBody TemplateSetRequest request, Caller caller) {
+    if (!MODEL.matcher(model).matches()) {
+      throw new EmsException(ErrorCode.INVALID_PARAMETER, "Not a model name: " + model, "model");
+    }
+    SortedMap<String, String> files = new TreeMap<>();
+    for (var entry : request.files().entrySet()) {
+      if (!PATH.matcher(entry.getKey()).matches() || entry.getKey().contains("..")) {
+        throw new EmsException(
+            ErrorCode.VALIDATION_FAILED,
+            "Output paths are absolute file paths without '..'",
+            "files." + entry.getKey());
+      }
+      if (entry.getValue() == null || entry.getValue().length() > 256 * 1024) {
+        throw new EmsException(
+            ErrorCode.VALIDATION_FAILED,
+            "A template is a string of at most 256 KiB",
+            "files." + entry.getKey());
+      }
+      files.put(entry.getKey(), entry.getValue());
+    }
+    try {
+      engine.validate(new TemplateSet(model, files, 0));
+    } catch (TemplateException e) {
+      throw new EmsException(ErrorCode.TEMPLATE_INVALID, e.getMessage(), "files." + e.file());
+    }
+    return store.save(caller.tenant(), model, files, caller.keyName());
+  }
+
+  @DeleteMapping("/{model}")
+  ResponseEntity<Void> delete(@PathVariable String model, Caller caller) {
+    if (!store.delete(caller.tenant(), model)) {
+      throw EmsException.notFound(ErrorCode.TEMPLATE_NOT_FOUND, model);
+    }
+    return ResponseEntity.noContent().build();
+  }
+}

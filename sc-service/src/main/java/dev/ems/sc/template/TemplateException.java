@@ -1,0 +1,35 @@
+package dev.ems.sc.template;
+
+/** A template set cannot be rendered: where, and why. */
+public class TemplateException extends RuntimeException {
+
+  private final String model;
+  private final String file;
+  private final int line;
+  private final String variable;
+
+  TemplateException(String model, String file, int line, String variable, String message) {
+    super("template set '" + model + "', file " + file + ", line " + line + ": " + message);
+    this.model = model;
+    this.file = file;
+    this.line = line;
+    this.variable = variable;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public String file() {
+    return file;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  /** The undefined variable, or null for other errors. */
+  public String variable() {
+    return variable;
+  }
+}

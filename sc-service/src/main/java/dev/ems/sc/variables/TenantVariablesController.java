@@ -1,0 +1,35 @@
+package dev.ems.sc.variables;
+
+import dev.ems.platform.security.Caller;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The tenant's default variables: the lowest-precedence layer for every device. */
+@RestController
+class TenantVariablesController {
+
+  record TenantVariablesRequest(@NotNull @Size(max = 500) Map<String, Object> variables) {}
+
+  private final TenantVariables variables;
+
+  TenantVariablesController(TenantVariables variables) {
+    this.variables = variables;
+  }
+
+  @GetMapping("/api/v1/variables")
+  Map<String, Object> get(Caller caller) {
+    return Map.of("variables", variables.get(caller.tenant()));
+  }
+
+  @PutMapping("/api/v1/variables")
+  Map<String, Object> put(@Valid @RequestBody TenantVariablesRequest request, Caller caller) {
+    variables.put(caller.tenant(), request.variables());
+    return Map.of("variables", variables.get(caller.tenant()));
+  }
+}
