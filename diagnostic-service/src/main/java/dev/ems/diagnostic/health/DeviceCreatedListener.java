@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 class DeviceCreatedListener {
 
   private final EventReader events;
-  private final DeviceHealthStore store;
+  private final DeviceStates store;
 
-  DeviceCreatedListener(EventReader events, DeviceHealthStore store) {
+  DeviceCreatedListener(EventReader events, DeviceStates store) {
     this.events = events;
     this.store = store;
   }

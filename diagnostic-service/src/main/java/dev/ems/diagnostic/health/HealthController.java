@@ -1,33 +1,65 @@
 package dev.ems.diagnostic.health;
 
 import dev.ems.common.error.ErrorCode;
+import dev.ems.diagnostic.health.model.ConfigState;
 import dev.ems.platform.security.Caller;
 import dev.ems.platform.web.EmsException;
-import java.util.Map;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Fleet and device health for operators. */
+/** One device's health with its reasons and the state behind them. */
 @RestController
 class HealthController {
 
-  private final DeviceHealthStore store;
+  record TunnelView(String name, String state) {}
 
-  HealthController(DeviceHealthStore store) {
-    this.store = store;
+  record CertificateView(String status, String serial, String detail) {}
+
+  record DeviceHealthResponse(
+      UUID deviceId,
+      String serial,
+      String health,
+      List<String> reasons,
+      Instant changedAt,
+      String connectivity,
+      Instant lastSeen,
+      String firmware,
+      Long uptimeSeconds,
+      Long clockSkewSeconds,
+      List<TunnelView> tunnels,
+      ConfigState config,
+      CertificateView certificate) {}
+
+  private final DeviceStates states;
+
+  HealthController(DeviceStates states) {
+    this.states = states;
   }
 
   @GetMapping("/api/v1/devices/{id}/health")
-  DeviceHealthStore.DeviceHealth device(@PathVariable UUID id, Caller caller) {
-    return store
-        .find(caller.tenant(), id)
-        .orElseThrow(() -> EmsException.notFound(ErrorCode.DEVICE_NOT_FOUND, id));
-  }
-
-  @GetMapping("/api/v1/fleet/health")
-  Map<String, Long> fleet(Caller caller) {
-    return store.countByHealth(caller.tenant());
+  DeviceHealthResponse device(@PathVariable UUID id, Caller caller) {
+    DeviceRecord r =
+        states
+            .find(caller.tenant(), id)
+            .orElseThrow(() -> EmsException.notFound(ErrorCode.DEVICE_NOT_FOUND, id));
+    var s = r.state();
+    return new DeviceHealthResponse(
+        r.deviceId(),
+        r.serial(),
+        r.level().name(),
+        r.reasons(),
+        r.changedAt(),
+        s.connectivity().name(),
+        s.lastSeen(),
+        r.firmware(),
+        r.uptimeSeconds(),
+        s.clockSkewSeconds(),
+        s.tunnels().entrySet().stream().map(e -> new TunnelView(e.getKey(), e.getValue())).toList(),
+        s.config(),
+        new CertificateView(s.cert().status(), s.cert().serial(), s.cert().detail()));
   }
 }

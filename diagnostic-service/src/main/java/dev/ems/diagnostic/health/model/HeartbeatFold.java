@@ -1,0 +1,63 @@
+package dev.ems.diagnostic.health.model;
+
+import dev.ems.common.event.HeartbeatReceived;
+import dev.ems.common.event.TunnelStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Folds a heartbeat into a device's state. device-api's {@code receivedAt} orders heartbeats (a
+ * device clock cannot be trusted); the device's {@code sentAt} only serves to flag clock skew.
+ */
+public final class HeartbeatFold {
+
+  public static final String ABSENT = "ABSENT";
+
+  /** The new state, the tunnel changes it implies, and whether it was ignored as stale. */
+  public record Result(
+      DeviceState state, List<TunnelChange> changes, boolean stale, boolean skewed) {}
+
+  private HeartbeatFold() {}
+
+  public static Result apply(DeviceState state, HeartbeatReceived heartbeat, Duration skewLimit) {
+    // the database keeps microseconds: compare at that precision or a redelivery looks newer
+    Instant received = heartbeat.receivedAt().truncatedTo(ChronoUnit.MICROS);
+    if (state.lastSeen() != null && !received.isAfter(state.lastSeen())) {
+      return new Result(state, List.of(), true, false); // duplicate or out of order
+    }
+    Map<String, String> tunnels = new TreeMap<>();
+    if (heartbeat.tunnels() != null) {
+      for (TunnelStatus t : heartbeat.tunnels()) {
+        if (t != null && t.name() != null && !t.name().isBlank()) {
+          tunnels.put(t.name(), t.state() == null ? "UNKNOWN" : t.state());
+        }
+      }
+    }
+    List<TunnelChange> changes = new ArrayList<>();
+    TreeSet<String> names = new TreeSet<>(state.tunnels().keySet());
+    names.addAll(tunnels.keySet());
+    for (String name : names) {
+      String before = state.tunnels().getOrDefault(name, ABSENT);
+      String after = tunnels.getOrDefault(name, ABSENT);
+      if (!before.equals(after)) {
+        changes.add(new TunnelChange(name, before, after, received));
+      }
+    }
+    Long skew = null;
+    if (heartbeat.sentAt() != null) {
+      Duration offset = Duration.between(received, heartbeat.sentAt());
+      if (offset.abs().compareTo(skewLimit) > 0) {
+        skew = offset.toSeconds();
+      }
+    }
+    DeviceState next =
+        new DeviceState(Connectivity.ONLINE, received, tunnels, skew, state.config(), state.cert());
+    return new Result(next, changes, false, skew != null);
+  }
+}

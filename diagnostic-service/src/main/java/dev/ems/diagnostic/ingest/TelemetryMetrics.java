@@ -1,0 +1,64 @@
+package dev.ems.diagnostic.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Counters for what ingest accepts and rejects; bad input is counted here and dropped, never
+ * thrown. {@code diag.ingest.time} / {@code diag.heartbeats.received} is the DB time per event.
+ */
+@Component
+public class TelemetryMetrics {
+
+  private static final Logger log = LoggerFactory.getLogger(TelemetryMetrics.class);
+
+  private final MeterRegistry registry;
+  private final Counter received;
+  private final Counter accepted;
+  private final Counter skewed;
+  private final Counter offline;
+  private final Timer ingestTime;
+
+  TelemetryMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.received = registry.counter("diag.heartbeats.received");
+    this.accepted = registry.counter("diag.heartbeats.accepted");
+    this.skewed = registry.counter("diag.heartbeats.clock-skew");
+    this.offline = registry.counter("diag.devices.marked-offline");
+    this.ingestTime = registry.timer("diag.ingest.time");
+  }
+
+  /**
+   * An event dropped for a reason: unknown-device, tenant-mismatch, stale (duplicate or out of
+   * order), invalid, late-result.
+   */
+  public void rejected(String source, String reason) {
+    registry.counter("diag.events.rejected", "source", source, "reason", reason).increment();
+    log.debug("dropped {} event: {}", source, reason);
+  }
+
+  void received(int n) {
+    received.increment(n);
+  }
+
+  void accepted(int n) {
+    accepted.increment(n);
+  }
+
+  void skewed() {
+    skewed.increment();
+  }
+
+  public void offline(int n) {
+    offline.increment(n);
+  }
+
+  void ingestTime(Duration d) {
+    ingestTime.record(d);
+  }
+}
