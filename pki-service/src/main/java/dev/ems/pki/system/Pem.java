@@ -47,6 +47,20 @@ public final class Pem {
     }
   }
 
+  /** Every certificate in a PEM text, in order. */
+  public static List<X509Certificate> parseAll(String pem) {
+    try {
+      return CertificateFactory.getInstance("X.509")
+          .generateCertificates(
+              new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+          .stream()
+          .map(X509Certificate.class::cast)
+          .toList();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not PEM certificates", e);
+    }
+  }
+
   public static String sha256Hex(byte[] data) {
     try {
       return java.util.HexFormat.of()
