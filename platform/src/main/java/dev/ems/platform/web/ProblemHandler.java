@@ -33,6 +33,22 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     return respond(Problems.of(e.code(), e.getMessage(), e.field()));
   }
 
+  /**
+   * The database is unreachable or its pool is exhausted under load: tell the client to come back
+   * instead of failing with a 500.
+   */
+  @ExceptionHandler({
+    org.springframework.transaction.CannotCreateTransactionException.class,
+    org.springframework.dao.DataAccessResourceFailureException.class,
+    org.springframework.dao.TransientDataAccessException.class
+  })
+  ResponseEntity<ProblemDetail> handleUnavailable(Exception e) {
+    log.warn("request failed for lack of database capacity: {}", e.toString());
+    return ResponseEntity.status(503)
+        .header(HttpHeaders.RETRY_AFTER, "2")
+        .body(Problems.of(ErrorCode.SERVICE_UNAVAILABLE, "Busy; retry shortly"));
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
     log.error("unhandled error", e);

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * management tunnel back to EMS.
  */
 @Component
-class BuiltInTemplates {
+public class BuiltInTemplates {
 
   static final String MODEL = "openwrt-default";
 
@@ -29,13 +29,13 @@ class BuiltInTemplates {
 
   private final TemplateSet set;
 
-  BuiltInTemplates() {
+  public BuiltInTemplates() {
     SortedMap<String, String> files = new TreeMap<>();
     FILES.forEach((path, resource) -> files.put(path, load("templates/openwrt/" + resource)));
     this.set = new TemplateSet(MODEL, files, 0);
   }
 
-  TemplateSet set() {
+  public TemplateSet set() {
     return set;
   }
 

@@ -1,0 +1,240 @@
+package dev.ems.bench;
+
+import dev.ems.common.event.ConfigPublished;
+import dev.ems.common.event.Topics;
+import dev.ems.embedded.FreePorts;
+import dev.ems.embedded.KafkaBroker;
+import dev.ems.embedded.PostgresServer;
+import dev.ems.embedded.TestEvents;
+import dev.ems.sc.ScApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/**
+ * Config request → ConfigPublished latency under a fixed offered load (open loop): sc-service on an
+ * embedded PostgreSQL (fsync on) and an in-process Kafka broker; RATE requests/s for SECONDS
+ * seconds spread over DEVICES devices, each request with new input so each makes a new version.
+ * Latency = from just before the POST is sent to the ConfigPublished record's arrival at a
+ * consumer.
+ */
+public final class ConfigPipelineBenchmark {
+
+  private static final String KEY = "bench-admin-key-0123456789";
+  private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+
+  public static void main(String[] args) throws Exception {
+    int rate = Integer.parseInt(env("RATE", "200"));
+    int seconds = Integer.parseInt(env("SECONDS", "60"));
+    int deviceCount = Integer.parseInt(env("DEVICES", "200"));
+    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+
+    Path dir = Files.createTempDirectory("ems-bench");
+    PostgresServer pg = PostgresServer.start(dir.resolve("pg"), FreePorts.next());
+    KafkaBroker kafka =
+        new KafkaBroker(dir.resolve("kafka"), FreePorts.next(), FreePorts.next()).start();
+    var sc =
+        new SpringApplicationBuilder(ScApplication.class)
+            .run(
+                "--spring.datasource.url=" + pg.jdbcUrl("ems"),
+                "--spring.datasource.username=postgres",
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--ems.platform.bootstrap-admin-key=" + KEY,
+                "--server.port=0");
+    int port = ((WebServerApplicationContext) sc).getWebServer().getPort();
+    HttpClient http =
+        HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    String base = "http://127.0.0.1:" + port;
+
+    List<String> devices = new ArrayList<>();
+    for (int i = 0; i < deviceCount; i++) {
+      String body =
+          "{\"serial\":\"BENCH-"
+              + i
+              + "-"
+              + UUID.randomUUID()
+              + "\",\"model\":\"ow-x86\",\"name\":\"cpe-"
+              + i
+              + "\"}";
+      var r = http.send(post(base + "/api/v1/devices", body), HttpResponse.BodyHandlers.ofString());
+      devices.add(id(r.body()));
+    }
+
+    Map<UUID, Long> arrivals = new ConcurrentHashMap<>();
+    var consumerReady = new java.util.concurrent.CountDownLatch(1);
+    var running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread consumer =
+        Thread.ofPlatform().start(() -> consume(kafka, arrivals, consumerReady, running));
+    consumerReady.await(30, TimeUnit.SECONDS);
+
+    // warm-up: 5 s at the target rate, not measured
+    run(http, base, devices, rate, 5, new ConcurrentHashMap<>(), new AtomicInteger(), "w");
+    Thread.sleep(2000);
+    Map<UUID, Long> sent = new ConcurrentHashMap<>();
+    AtomicInteger rejected = new AtomicInteger();
+    long start = System.nanoTime();
+    int offered = run(http, base, devices, rate, seconds, sent, rejected, "m");
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline && !arrivals.keySet().containsAll(sent.keySet())) {
+      Thread.sleep(200);
+    }
+    running.set(false);
+    consumer.join();
+
+    List<Double> latencies = new ArrayList<>();
+    int lost = 0;
+    for (var e : sent.entrySet()) {
+      Long arrived = arrivals.get(e.getKey());
+      if (arrived == null) {
+        lost++;
+      } else {
+        latencies.add((arrived - e.getValue()) / 1e6);
+      }
+    }
+    latencies.sort(Double::compare);
+    System.out.printf(
+        "%nconfig request -> ConfigPublished, open loop %d req/s for %d s over %d devices%n",
+        rate, seconds, deviceCount);
+    System.out.printf(
+        "offered %d in %.1f s (%.0f req/s), accepted %d, rejected %d, published %d, lost %d%n",
+        offered, elapsed, offered / elapsed, sent.size(), rejected.get(), latencies.size(), lost);
+    System.out.printf(
+        "latency ms: p50 %.1f  p95 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+        pct(latencies, 50),
+        pct(latencies, 95),
+        pct(latencies, 99),
+        pct(latencies, 99.9),
+        latencies.isEmpty() ? Double.NaN : latencies.getLast());
+    sc.close();
+    kafka.stop();
+    pg.close();
+    System.exit(0);
+  }
+
+  /** Sends at a fixed rate regardless of responses (open loop); returns the number offered. */
+  private static int run(
+      HttpClient http,
+      String base,
+      List<String> devices,
+      int rate,
+      int seconds,
+      Map<UUID, Long> sent,
+      AtomicInteger rejected,
+      String tag)
+      throws InterruptedException {
+    int total = rate * seconds;
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long begin = System.nanoTime();
+    var inFlight = new java.util.concurrent.Phaser(1);
+    for (int i = 0; i < total; i++) {
+      long due = begin + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      String device = devices.get(i % devices.size());
+      String body = "{\"variables\":{\"timezone\":\"Etc/" + tag + i + "\"}}";
+      long t0 = System.nanoTime();
+      inFlight.register();
+      http.sendAsync(
+              post(base + "/api/v1/devices/" + device + "/config-requests", body),
+              HttpResponse.BodyHandlers.ofString())
+          .whenComplete(
+              (r, e) -> {
+                if (e == null && r.statusCode() == 202) {
+                  sent.put(UUID.fromString(id(r.body())), t0);
+                } else {
+                  rejected.incrementAndGet();
+                }
+                inFlight.arriveAndDeregister();
+              });
+    }
+    inFlight.arriveAndAwaitAdvance();
+    return total;
+  }
+
+  private static void consume(
+      KafkaBroker kafka,
+      Map<UUID, Long> arrivals,
+      java.util.concurrent.CountDownLatch ready,
+      java.util.concurrent.atomic.AtomicBoolean running) {
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "bench-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "latest",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class);
+    try (var c = new KafkaConsumer<String, byte[]>(props)) {
+      c.subscribe(List.of(Topics.SC_CONFIGS));
+      while (c.assignment().isEmpty()) {
+        c.poll(Duration.ofMillis(100));
+      }
+      ready.countDown();
+      while (running.get()) {
+        for (var record : c.poll(Duration.ofMillis(50))) {
+          long now = System.nanoTime();
+          var event = TestEvents.decodeOrNull(record, ConfigPublished.class);
+          if (event != null && event.payload().requestId() != null) {
+            arrivals.putIfAbsent(event.payload().requestId(), now);
+          }
+        }
+      }
+    }
+  }
+
+  private static HttpRequest post(String url, String body) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + KEY)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static String id(String body) {
+    Matcher m = ID.matcher(body);
+    if (!m.find()) {
+      throw new IllegalStateException("no id in " + body);
+    }
+    return m.group(1);
+  }
+
+  private static double pct(List<Double> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
