@@ -40,7 +40,19 @@ public enum ErrorCode {
   INTERNAL_ERROR("internal-error", 500, "Internal error"),
   ALERT_NOT_FOUND("alert-not-found", 404, "No such alert"),
   CHECK_NOT_FOUND("check-not-found", 404, "No such check"),
-  SERVICE_UNAVAILABLE("service-unavailable", 503, "The service is temporarily unavailable");
+  SERVICE_UNAVAILABLE("service-unavailable", 503, "The service is temporarily unavailable"),
+  FEATURE_NOT_FOUND("feature-not-found", 404, "No such feature"),
+  FEATURE_SCHEMA_INVALID("feature-schema-invalid", 422, "The feature definition is not valid"),
+  FEATURE_PARAMS_INVALID(
+      "feature-params-invalid", 422, "The parameters do not match the feature's schema"),
+  FEATURE_DEPENDENCY_MISSING(
+      "feature-dependency-missing", 409, "A feature this feature depends on is not enabled"),
+  FEATURE_CONFLICT("feature-conflict", 409, "The feature conflicts with an enabled feature"),
+  FEATURE_REQUIRED("feature-required", 409, "Another enabled feature depends on this feature"),
+  FEATURE_IN_USE("feature-in-use", 409, "The feature is enabled on devices"),
+  ROLLOUT_NOT_FOUND("rollout-not-found", 404, "No such rollout"),
+  ROLLOUT_STATE_INVALID(
+      "rollout-state-invalid", 409, "The rollout is not in a state that allows this");
 
   private final String code;
   private final int status;

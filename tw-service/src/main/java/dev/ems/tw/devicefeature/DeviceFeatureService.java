@@ -1,0 +1,159 @@
+package dev.ems.tw.devicefeature;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.common.event.DeviceFeaturesChanged.FeatureSetting;
+import dev.ems.platform.web.EmsException;
+import dev.ems.platform.web.Preconditions;
+import dev.ems.tw.catalogue.Feature;
+import dev.ems.tw.catalogue.FeatureCatalogue;
+import dev.ems.tw.catalogue.FeatureSchemas;
+import dev.ems.tw.device.Device;
+import dev.ems.tw.device.DeviceDirectory;
+import dev.ems.tw.devicefeature.model.FeatureRules;
+import dev.ems.tw.devicefeature.model.FeatureRules.Rule;
+import dev.ems.tw.devicefeature.model.FeatureRules.Violation;
+import dev.ems.tw.system.TwProperties;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Adds, updates and removes features of one device. The device row is locked for the change, so
+ * changes of one device are serialised and each gets the next revision; the whole new set is
+ * published with it. Every check runs before anything is written.
+ */
+@Service
+public class DeviceFeatureService {
+
+  private final DeviceDirectory devices;
+  private final FeatureCatalogue catalogue;
+  private final FeatureSchemas schemas;
+  private final DeviceFeatureStore store;
+  private final DeviceFeatureEvents events;
+  private final TwProperties properties;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  DeviceFeatureService(
+      DeviceDirectory devices,
+      FeatureCatalogue catalogue,
+      FeatureSchemas schemas,
+      DeviceFeatureStore store,
+      DeviceFeatureEvents events,
+      TwProperties properties,
+      JsonMapper json,
+      Clock clock) {
+    this.devices = devices;
+    this.catalogue = catalogue;
+    this.schemas = schemas;
+    this.store = store;
+    this.events = events;
+    this.properties = properties;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** The set after a change; {@code changed} is false when the request changed nothing. */
+  public record Outcome(long revision, Map<String, FeatureSetting> features, boolean changed) {}
+
+  @Transactional(readOnly = true)
+  public Outcome list(String tenant, UUID deviceId) {
+    Device device = devices.find(tenant, deviceId).orElseThrow(() -> deviceNotFound(deviceId));
+    return new Outcome(device.featuresRevision(), store.of(deviceId), false);
+  }
+
+  @Transactional
+  public Outcome put(
+      String tenant, UUID deviceId, String key, Map<String, Object> params, String ifMatch) {
+    Device device = lockActive(tenant, deviceId, ifMatch);
+    Feature feature =
+        catalogue
+            .find(tenant, key)
+            .orElseThrow(
+                () ->
+                    new EmsException(
+                        ErrorCode.FEATURE_NOT_FOUND, "No such feature: " + key, "key"));
+    if (json.writeValueAsBytes(params).length > properties.maxParamsBytes()) {
+      throw new EmsException(ErrorCode.VALIDATION_FAILED, "The parameters are too large", "params");
+    }
+    schemas.validateParams(feature, params);
+    Map<String, FeatureSetting> set = store.of(deviceId);
+    FeatureRules.checkEnable(rule(feature), rules(tenant, set)).ifPresent(v -> refuse(v, "key"));
+    FeatureSetting setting = new FeatureSetting(feature.version(), params);
+    FeatureSetting before = set.get(key);
+    if (before != null
+        && before.version() == setting.version()
+        && json.valueToTree(before.params()).equals(json.valueToTree(params))) {
+      return new Outcome(device.featuresRevision(), set, false);
+    }
+    Instant now = clock.instant();
+    store.put(tenant, deviceId, key, setting, now);
+    set.put(key, setting);
+    return publish(tenant, device, set, now);
+  }
+
+  @Transactional
+  public Outcome remove(String tenant, UUID deviceId, String key, String ifMatch) {
+    Device device = lockActive(tenant, deviceId, ifMatch);
+    Map<String, FeatureSetting> set = store.of(deviceId);
+    if (!set.containsKey(key)) {
+      throw new EmsException(
+          ErrorCode.FEATURE_NOT_FOUND, "Feature " + key + " is not enabled on the device", "key");
+    }
+    FeatureRules.checkRemove(key, rules(tenant, set)).ifPresent(v -> refuse(v, "key"));
+    Instant now = clock.instant();
+    store.remove(deviceId, key);
+    set.remove(key);
+    return publish(tenant, device, set, now);
+  }
+
+  private Outcome publish(
+      String tenant, Device device, Map<String, FeatureSetting> set, Instant now) {
+    long revision = device.featuresRevision() + 1;
+    devices.setFeaturesRevision(device.id(), revision);
+    events.changed(tenant, device.id(), revision, set, now);
+    return new Outcome(revision, set, true);
+  }
+
+  private Device lockActive(String tenant, UUID deviceId, String ifMatch) {
+    Device device = devices.lock(tenant, deviceId).orElseThrow(() -> deviceNotFound(deviceId));
+    if (!device.active()) {
+      throw new EmsException(
+          ErrorCode.DEVICE_DECOMMISSIONED, "Device " + deviceId + " is decommissioned");
+    }
+    Preconditions.checkIfMatch(ifMatch, device.featuresRevision());
+    return device;
+  }
+
+  // Rules of the enabled features as the catalogue defines them now.
+  private Map<String, Rule> rules(String tenant, Map<String, FeatureSetting> set) {
+    Map<String, Rule> rules = new HashMap<>();
+    for (String key : set.keySet()) {
+      catalogue.find(tenant, key).ifPresent(f -> rules.put(key, rule(f)));
+    }
+    return rules;
+  }
+
+  private static Rule rule(Feature f) {
+    return new Rule(f.key(), f.dependsOn(), f.conflictsWith());
+  }
+
+  private static void refuse(Violation v, String field) {
+    ErrorCode code =
+        switch (v.kind()) {
+          case DEPENDENCY_MISSING -> ErrorCode.FEATURE_DEPENDENCY_MISSING;
+          case CONFLICT -> ErrorCode.FEATURE_CONFLICT;
+          case REQUIRED -> ErrorCode.FEATURE_REQUIRED;
+        };
+    throw new EmsException(code, v.message(), field);
+  }
+
+  private static EmsException deviceNotFound(UUID id) {
+    return EmsException.notFound(ErrorCode.DEVICE_NOT_FOUND, id);
+  }
+}
