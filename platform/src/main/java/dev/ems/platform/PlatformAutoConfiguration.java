@@ -5,9 +5,12 @@ import dev.ems.platform.kafka.KafkaConfiguration;
 import dev.ems.platform.outbox.OutboxConfiguration;
 import dev.ems.platform.security.SecurityConfiguration;
 import dev.ems.platform.web.ProblemHandler;
+import dev.ems.platform.web.ReactiveProblemHandler;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -17,16 +20,23 @@ import org.springframework.context.annotation.Import;
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @EnableConfigurationProperties(PlatformProperties.class)
-@Import({
-  ProblemHandler.class,
-  SecurityConfiguration.class,
-  OutboxConfiguration.class,
-  KafkaConfiguration.class
-})
+@Import({OutboxConfiguration.class, KafkaConfiguration.class})
 public class PlatformAutoConfiguration {
 
   @Bean
   CloudEventCodec cloudEventCodec() {
     return new CloudEventCodec();
   }
+
+  /** Servlet services: problem details for MVC, operator API keys. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @Import({ProblemHandler.class, SecurityConfiguration.class})
+  static class Servlet {}
+
+  /** Reactive services (device-api): problem details for WebFlux. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @Import(ReactiveProblemHandler.class)
+  static class Reactive {}
 }

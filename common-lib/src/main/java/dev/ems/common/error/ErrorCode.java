@@ -8,6 +8,12 @@ public enum ErrorCode {
   MALFORMED_REQUEST("malformed-request", 400, "The request body is not valid JSON"),
   INVALID_PARAMETER("invalid-parameter", 400, "A request parameter is invalid"),
   UNAUTHENTICATED("unauthenticated", 401, "Missing or invalid credentials"),
+  BOOTSTRAP_TOKEN_INVALID(
+      "bootstrap-token-invalid", 401, "The serial and bootstrap token do not match"),
+  BOOTSTRAP_TOKEN_EXPIRED("bootstrap-token-expired", 401, "The bootstrap token has expired"),
+  BOOTSTRAP_TOKEN_USED("bootstrap-token-used", 409, "The bootstrap token was already used"),
+  CERTIFICATE_REVOKED("certificate-revoked", 401, "The device certificate is revoked"),
+  RATE_LIMITED("rate-limited", 429, "Too many requests from this device"),
   FORBIDDEN("forbidden", 403, "The credentials do not allow this operation"),
   NOT_FOUND("not-found", 404, "No such resource"),
   DEVICE_NOT_FOUND("device-not-found", 404, "No such device"),

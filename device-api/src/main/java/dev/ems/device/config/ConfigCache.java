@@ -23,11 +23,13 @@ class ConfigCache {
     this.maxEntries = properties.cacheMaxEntries();
   }
 
-  Optional<PublishedConfig> get(UUID deviceId) {
-    PublishedConfig cached = configs.get(deviceId);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
+  /** From memory only: the hot path never blocks. */
+  PublishedConfig peek(UUID deviceId) {
+    return configs.get(deviceId);
+  }
+
+  /** From the read model, on a cache miss (blocking: call off the event loop). */
+  Optional<PublishedConfig> load(UUID deviceId) {
     Optional<PublishedConfig> loaded = store.find(deviceId);
     loaded.ifPresent(this::offer);
     return loaded;

@@ -1,105 +1,210 @@
 package dev.ems.device.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.event.CertificateIssued;
+import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.common.event.ConfigPublished;
+import dev.ems.common.event.DeviceDecommissioned;
 import dev.ems.common.event.Topics;
+import dev.ems.device.DeviceApiClient;
 import dev.ems.embedded.TestEvents;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
-@SpringBootTest
-@AutoConfigureMockMvc
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConfigFetchIT {
 
-  @Autowired MockMvc mvc;
+  @LocalServerPort int port;
+  DeviceApiClient api;
+
+  @BeforeEach
+  void client() {
+    api = new DeviceApiClient(port);
+  }
+
+  /** A device with an EMS certificate (announced as PKI would) — returns its certificate PEM. */
+  static String enrolledDevice(UUID device) throws Exception {
+    String pem = DeviceApiClient.selfSignedPem(DeviceApiClient.keyPair(), device.toString());
+    TestEvents.publish(
+        Topics.PKI_CERTIFICATES,
+        EventEnvelope.of(
+            "/pki",
+            "default",
+            device.toString(),
+            new CertificateIssued(
+                device,
+                "0a1b",
+                "CN=Issuing",
+                "CN=" + device,
+                DeviceApiClient.fingerprint(pem),
+                Instant.now(),
+                Instant.now().plusSeconds(86400))));
+    return pem;
+  }
 
   @Test
   void servesThePublishedConfigWithItsEtagAnd304ForThatTag() throws Exception {
     UUID device = UUID.randomUUID();
+    String cert = enrolledDevice(device);
     String sha = publish(device, 1, "hostname one");
 
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
-            () ->
-                mvc.perform(get("/device/v1/config").header("X-Device-Id", device.toString()))
-                    .andExpect(status().isOk())
-                    .andExpect(header().string("ETag", "\"" + sha + "\""))
-                    .andExpect(header().string("X-Config-Version", "1"))
-                    .andExpect(jsonPath("$.files[0].content").value("hostname one"))
-                    .andExpect(jsonPath("$.version").value(1)));
-
-    mvc.perform(
-            get("/device/v1/config")
-                .header("X-Device-Id", device.toString())
-                .header("If-None-Match", "\"" + sha + "\""))
-        .andExpect(status().isNotModified())
-        .andExpect(header().string("ETag", "\"" + sha + "\""));
+            () -> {
+              var r = api.get("/device/v1/config", cert);
+              assertThat(r.statusCode()).isEqualTo(200);
+              assertThat(r.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+              assertThat(r.headers().firstValue("X-Config-Version")).hasValue("1");
+              assertThat(r.body()).contains("hostname one");
+            });
+    var notModified = api.get("/device/v1/config", cert, "If-None-Match", "\"" + sha + "\"");
+    assertThat(notModified.statusCode()).isEqualTo(304);
+    assertThat(notModified.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
   }
 
   @Test
   void aNewerVersionReplacesTheOldAndARedeliveredOlderOneChangesNothing() throws Exception {
     UUID device = UUID.randomUUID();
+    String cert = enrolledDevice(device);
     String first = publish(device, 1, "v1");
     String second = publish(device, 2, "v2");
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                mvc.perform(get("/device/v1/config").header("X-Device-Id", device.toString()))
-                    .andExpect(header().string("X-Config-Version", "2")));
+                assertThat(
+                        api.get("/device/v1/config", cert).headers().firstValue("X-Config-Version"))
+                    .hasValue("2"));
 
     publish(device, 1, "v1");
     UUID marker = UUID.randomUUID();
+    String markerCert = enrolledDevice(marker);
     String markerSha = publish(marker, 1, "after the redelivery");
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                mvc.perform(get("/device/v1/config").header("X-Device-Id", marker.toString()))
-                    .andExpect(header().string("ETag", "\"" + markerSha + "\"")));
+                assertThat(api.get("/device/v1/config", markerCert).headers().firstValue("ETag"))
+                    .hasValue("\"" + markerSha + "\""));
 
-    mvc.perform(
-            get("/device/v1/config")
-                .header("X-Device-Id", device.toString())
-                .header("If-None-Match", "\"" + first + "\""))
-        .andExpect(status().isOk())
-        .andExpect(header().string("ETag", "\"" + second + "\""))
-        .andExpect(jsonPath("$.files[0].content").value("v2"));
+    var r = api.get("/device/v1/config", cert, "If-None-Match", "\"" + first + "\"");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("ETag")).hasValue("\"" + second + "\"");
+    assertThat(r.body()).contains("v2");
   }
 
   @Test
-  void aDeviceWithoutConfigOrIdentityGetsAProblem() throws Exception {
-    mvc.perform(get("/device/v1/config").header("X-Device-Id", UUID.randomUUID().toString()))
-        .andExpect(status().isNotFound())
-        .andExpect(jsonPath("$.code").value("config-not-found"));
-    mvc.perform(get("/device/v1/config"))
-        .andExpect(status().isUnauthorized())
-        .andExpect(jsonPath("$.code").value("unauthenticated"));
-    mvc.perform(get("/device/v1/config").header("X-Device-Id", "not-a-uuid"))
-        .andExpect(status().isBadRequest())
-        .andExpect(jsonPath("$.field").value("X-Device-Id"));
+  void noOrUnknownCertificatesAreRefusedWithProblems() throws Exception {
+    var none = api.get("/device/v1/config", null);
+    var unknown =
+        api.get(
+            "/device/v1/config",
+            DeviceApiClient.selfSignedPem(DeviceApiClient.keyPair(), "stranger"));
+    var garbage = api.get("/device/v1/config", "not a certificate");
+
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(none.body()).contains("\"code\":\"unauthenticated\"");
+    assertThat(unknown.statusCode()).isEqualTo(401);
+    assertThat(garbage.statusCode()).isEqualTo(401);
   }
 
-  private String publish(UUID device, int version, String content) throws Exception {
+  @Test
+  void aRevokedCertificateAndADecommissionedDeviceAreRefusedWithinSeconds() throws Exception {
+    UUID revokedDevice = UUID.randomUUID();
+    String revokedCert = enrolledDevice(revokedDevice);
+    UUID retired = UUID.randomUUID();
+    String retiredCert = enrolledDevice(retired);
+    publish(revokedDevice, 1, "x");
+    publish(retired, 1, "y");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(api.get("/device/v1/config", revokedCert).statusCode()).isEqualTo(200);
+              assertThat(api.get("/device/v1/config", retiredCert).statusCode()).isEqualTo(200);
+            });
+
+    TestEvents.publish(
+        Topics.PKI_CERTIFICATES,
+        EventEnvelope.of(
+            "/pki",
+            "default",
+            revokedDevice.toString(),
+            new CertificateRevoked(
+                revokedDevice,
+                "0a1b",
+                "CN=Issuing",
+                DeviceApiClient.fingerprint(revokedCert),
+                "keyCompromise",
+                Instant.now())));
+    TestEvents.publish(
+        Topics.SC_DEVICES,
+        EventEnvelope.of(
+            "/sc",
+            "default",
+            retired.toString(),
+            new DeviceDecommissioned(retired, "SN", Instant.now())));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var r = api.get("/device/v1/config", revokedCert);
+              assertThat(r.statusCode()).isEqualTo(401);
+              assertThat(r.body()).contains("certificate-revoked");
+              var d = api.get("/device/v1/config", retiredCert);
+              assertThat(d.statusCode()).isEqualTo(409);
+              assertThat(d.body()).contains("device-decommissioned");
+            });
+  }
+
+  @Test
+  void aFloodingDeviceIsRateLimitedWhileOthersAreServed() throws Exception {
+    UUID noisy = UUID.randomUUID();
+    UUID quiet = UUID.randomUUID();
+    String noisyCert = enrolledDevice(noisy);
+    String quietCert = enrolledDevice(quiet);
+    publish(noisy, 1, "n");
+    publish(quiet, 1, "q");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(api.get("/device/v1/config", quietCert).statusCode()).isEqualTo(200));
+
+    int limited = 0;
+    String retryAfter = null;
+    for (int i = 0; i < 200; i++) {
+      var r = api.get("/device/v1/config", noisyCert);
+      if (r.statusCode() == 429) {
+        limited++;
+        retryAfter = r.headers().firstValue("Retry-After").orElse(null);
+      }
+    }
+
+    assertThat(limited).isGreaterThan(100);
+    assertThat(retryAfter).isNotNull();
+    assertThat(api.get("/device/v1/config", quietCert).statusCode()).isEqualTo(200);
+  }
+
+  static String publish(UUID device, int version, String content) throws Exception {
     String sha =
-        java.util.HexFormat.of()
+        HexFormat.of()
             .formatHex(
-                java.security.MessageDigest.getInstance("SHA-256")
+                MessageDigest.getInstance("SHA-256")
                     .digest((device + "/" + version + "/" + content).getBytes()));
     var event =
         new ConfigPublished(

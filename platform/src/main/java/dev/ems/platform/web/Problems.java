@@ -42,7 +42,7 @@ public final class Problems {
   public record FieldError(String field, String message) {}
 
   /** The code that stands for an HTTP status the framework decided on. */
-  static ErrorCode codeFor(int status) {
+  public static ErrorCode codeFor(int status) {
     return switch (status) {
       case 400 -> ErrorCode.INVALID_PARAMETER;
       case 401 -> ErrorCode.UNAUTHENTICATED;

@@ -1,0 +1,184 @@
+package dev.ems.device.enrollment;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.device.identity.Credentials;
+import dev.ems.device.identity.DeviceAuthenticator;
+import dev.ems.device.inventory.DeviceDirectory;
+import dev.ems.device.inventory.DeviceDirectory.EnrollableDevice;
+import dev.ems.platform.security.ApiKeys;
+import dev.ems.platform.web.EmsException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Zero-touch enrollment: serial + single-use bootstrap token + CSR → certificate chain. The token
+ * is checked against the directory built from SC's events and consumed only once PKI has issued;
+ * PKI down → 503 and the token stays valid. The same device with the same CSR gets the same answer
+ * again (a device that lost the response may retry).
+ */
+@Service
+class EnrollmentService {
+
+  record Enrollment(
+      UUID deviceId,
+      String serial,
+      String certificateSerial,
+      String certificatePem,
+      String chainPem,
+      String caBundlePem,
+      Instant notAfter) {}
+
+  private final DeviceDirectory directory;
+  private final Credentials credentials;
+  private final PkiClient pki;
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+  private final TransactionTemplate tx;
+
+  EnrollmentService(
+      DeviceDirectory directory,
+      Credentials credentials,
+      PkiClient pki,
+      JdbcClient jdbc,
+      JsonMapper json,
+      TransactionTemplate tx) {
+    this.directory = directory;
+    this.credentials = credentials;
+    this.pki = pki;
+    this.jdbc = jdbc;
+    this.json = json;
+    this.tx = tx;
+  }
+
+  Mono<Enrollment> enroll(String serial, String token, String csrPem) {
+    String tokenHash = ApiKeys.hash(token);
+    String csrHash = DeviceAuthenticator.sha256(csrDer(csrPem));
+    return Mono.fromCallable(() -> check(serial, tokenHash, csrHash))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            checked -> {
+              if (checked.previous().isPresent()) {
+                return Mono.just(checked.previous().get());
+              }
+              EnrollableDevice device = checked.device();
+              return pki.enroll(device.tenant(), device.id(), csrPem)
+                  .publishOn(Schedulers.boundedElastic())
+                  .map(issued -> complete(device, tokenHash, csrHash, issued));
+            });
+  }
+
+  private record Checked(EnrollableDevice device, Optional<Enrollment> previous) {}
+
+  private Checked check(String serial, String tokenHash, String csrHash) {
+    EnrollableDevice device =
+        directory
+            .byToken(tokenHash)
+            .filter(d -> d.serial().equals(serial))
+            .orElseThrow(
+                () ->
+                    new EmsException(
+                        ErrorCode.BOOTSTRAP_TOKEN_INVALID,
+                        "The serial and bootstrap token do not match",
+                        "bootstrapToken"));
+    if (!device.active()) {
+      throw new EmsException(ErrorCode.DEVICE_DECOMMISSIONED, "The device is decommissioned");
+    }
+    if (device.tokenUsedAt() != null) {
+      return new Checked(
+          device, Optional.of(previous(device.id(), csrHash).orElseThrow(() -> used())));
+    }
+    if (device.tokenExpiresAt() != null && device.tokenExpiresAt().isBefore(Instant.now())) {
+      throw new EmsException(
+          ErrorCode.BOOTSTRAP_TOKEN_EXPIRED, "The bootstrap token has expired", "bootstrapToken");
+    }
+    return new Checked(device, Optional.empty());
+  }
+
+  private Enrollment complete(
+      EnrollableDevice device, String tokenHash, String csrHash, PkiClient.Issued issued) {
+    Enrollment enrollment =
+        new Enrollment(
+            device.id(),
+            device.serial(),
+            issued.serial(),
+            issued.certificatePem(),
+            issued.chainPem(),
+            lastPem(issued.chainPem()),
+            issued.notAfter());
+    return tx.execute(
+        s -> {
+          if (!directory.consumeToken(device.id(), tokenHash)) {
+            // a concurrent enrollment won; the same CSR gets its answer, another CSR does not
+            return previous(device.id(), csrHash).orElseThrow(EnrollmentService::used);
+          }
+          jdbc.sql(
+                  "insert into enrollment (device_id, csr_sha256, response) values (?, ?, ?::jsonb)"
+                      + " on conflict do nothing")
+              .params(device.id(), csrHash, json.writeValueAsString(enrollment))
+              .update();
+          credentials.issued(
+              DeviceAuthenticator.sha256(pemDer(issued.certificatePem())),
+              device.id(),
+              device.tenant(),
+              issued.serial(),
+              issued.notAfter());
+          return enrollment;
+        });
+  }
+
+  private Optional<Enrollment> previous(UUID deviceId, String csrHash) {
+    return jdbc.sql("select response::text from enrollment where device_id = ? and csr_sha256 = ?")
+        .params(deviceId, csrHash)
+        .query(String.class)
+        .optional()
+        .map(text -> json.readValue(text, Enrollment.class));
+  }
+
+  private static EmsException used() {
+    return new EmsException(
+        ErrorCode.BOOTSTRAP_TOKEN_USED,
+        "The bootstrap token was already used; ask the operator for a new one",
+        "bootstrapToken");
+  }
+
+  static byte[] csrDer(String pem) {
+    String base64 =
+        pem.replaceAll("-----(BEGIN|END) (NEW )?CERTIFICATE REQUEST-----", "")
+            .replaceAll("\\s", "");
+    try {
+      byte[] der = Base64.getDecoder().decode(base64);
+      if (der.length < 64) {
+        throw new IllegalArgumentException("too short");
+      }
+      return der;
+    } catch (IllegalArgumentException e) {
+      throw new EmsException(ErrorCode.INVALID_CSR, "The CSR is not a PEM PKCS#10 request", "csr");
+    }
+  }
+
+  private static byte[] pemDer(String pem) {
+    String base64 =
+        pem.replace("-----BEGIN CERTIFICATE-----", "")
+            .replace("-----END CERTIFICATE-----", "")
+            .replaceAll("\\s", "");
+    return Base64.getDecoder().decode(base64);
+  }
+
+  /** The root of a chain: its last PEM block. */
+  private static String lastPem(String chain) {
+    List<String> blocks =
+        List.of(chain.split("(?=-----BEGIN CERTIFICATE-----)")).stream()
+            .filter(b -> b.contains("BEGIN CERTIFICATE"))
+            .toList();
+    return blocks.isEmpty() ? chain : blocks.getLast().strip() + "\n";
+  }
+}

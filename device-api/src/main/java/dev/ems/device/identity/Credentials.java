@@ -1,0 +1,81 @@
+package dev.ems.device.identity;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The certificates EMS issued to devices (table {@code device_credential}), all held in memory so
+ * that authenticating a request never waits for the database; kept current by enrollment and by PKI
+ * events, so a revocation takes effect within the event's delivery time.
+ */
+@Component
+public class Credentials {
+
+  /** A device certificate as far as authentication cares. */
+  public record Credential(
+      UUID deviceId, String tenant, String serialNumber, Instant notAfter, boolean revoked) {}
+
+  private final JdbcClient jdbc;
+  private final ConcurrentHashMap<String, Credential> byFingerprint = new ConcurrentHashMap<>();
+
+  Credentials(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+    jdbc.sql(
+            "select fingerprint, device_id, tenant_id, serial_number, not_after, revoked_at"
+                + " from device_credential")
+        .query(
+            rs -> {
+              byFingerprint.put(
+                  rs.getString(1),
+                  new Credential(
+                      rs.getObject(2, UUID.class),
+                      rs.getString(3),
+                      rs.getString(4),
+                      rs.getTimestamp(5).toInstant(),
+                      rs.getTimestamp(6) != null));
+            });
+  }
+
+  public Optional<Credential> find(String fingerprint) {
+    return Optional.ofNullable(byFingerprint.get(fingerprint));
+  }
+
+  /** Records an issued certificate; idempotent. */
+  public void issued(
+      String fingerprint, UUID deviceId, String tenant, String serialNumber, Instant notAfter) {
+    jdbc.sql(
+            """
+            insert into device_credential (fingerprint, device_id, tenant_id, serial_number,
+              not_after) values (?, ?, ?, ?, ?) on conflict (fingerprint) do nothing
+            """)
+        .params(fingerprint, deviceId, tenant, serialNumber, Timestamp.from(notAfter))
+        .update();
+    byFingerprint.putIfAbsent(
+        fingerprint, new Credential(deviceId, tenant, serialNumber, notAfter, false));
+  }
+
+  /** Marks a certificate revoked, by fingerprint; idempotent. */
+  public void revoked(String fingerprint, UUID deviceId, String tenant, String serialNumber) {
+    jdbc.sql(
+            """
+            insert into device_credential (fingerprint, device_id, tenant_id, serial_number,
+              not_after, revoked_at) values (?, ?, ?, ?, now(), now())
+            on conflict (fingerprint) do update set revoked_at = coalesce(
+              device_credential.revoked_at, now())
+            """)
+        .params(fingerprint, deviceId, tenant, serialNumber)
+        .update();
+    byFingerprint.compute(
+        fingerprint,
+        (k, old) ->
+            old == null
+                ? new Credential(deviceId, tenant, serialNumber, Instant.now(), true)
+                : new Credential(
+                    old.deviceId(), old.tenant(), old.serialNumber(), old.notAfter(), true));
+  }
+}

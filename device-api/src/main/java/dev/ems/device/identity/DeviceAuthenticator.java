@@ -1,0 +1,117 @@
+package dev.ems.device.identity;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.device.inventory.DeviceDirectory;
+import dev.ems.device.system.DeviceApiProperties;
+import dev.ems.platform.web.EmsException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+import org.springframework.http.server.reactive.SslInfo;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+
+/**
+ * Names the device behind a request by its client certificate: from the TLS session when device-api
+ * terminates TLS itself, or from the header a trusted TLS-terminating proxy (nginx) forwards — and
+ * that header only from the configured proxy addresses. The certificate must be one EMS issued to
+ * an active device and not revoked. Everything here is in memory.
+ */
+@Component
+public class DeviceAuthenticator {
+
+  private final Credentials credentials;
+  private final DeviceDirectory directory;
+  private final Set<String> trustedProxies;
+  private final String certHeader;
+
+  DeviceAuthenticator(
+      Credentials credentials, DeviceDirectory directory, DeviceApiProperties properties) {
+    this.credentials = credentials;
+    this.directory = directory;
+    this.trustedProxies = Set.copyOf(properties.trustedProxies());
+    this.certHeader = properties.clientCertHeader();
+  }
+
+  public DeviceIdentity authenticate(ServerRequest request) {
+    String fingerprint = fingerprint(request);
+    Credentials.Credential credential =
+        credentials
+            .find(fingerprint)
+            .orElseThrow(
+                () ->
+                    new EmsException(
+                        ErrorCode.UNAUTHENTICATED, "The client certificate is not an EMS device"));
+    if (credential.revoked()) {
+      throw new EmsException(ErrorCode.CERTIFICATE_REVOKED, "The device certificate is revoked");
+    }
+    if (credential.notAfter().isBefore(Instant.now())) {
+      throw new EmsException(ErrorCode.UNAUTHENTICATED, "The device certificate has expired");
+    }
+    if (!directory.isActive(credential.deviceId())) {
+      throw new EmsException(ErrorCode.DEVICE_DECOMMISSIONED, "The device is decommissioned");
+    }
+    return new DeviceIdentity(credential.deviceId(), credential.tenant(), fingerprint);
+  }
+
+  private String fingerprint(ServerRequest request) {
+    SslInfo ssl = request.exchange().getRequest().getSslInfo();
+    if (ssl != null && ssl.getPeerCertificates() != null && ssl.getPeerCertificates().length > 0) {
+      X509Certificate cert = ssl.getPeerCertificates()[0];
+      try {
+        return sha256(cert.getEncoded());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw unauthenticated("The client certificate cannot be read");
+      }
+    }
+    String forwarded = request.headers().firstHeader(certHeader);
+    if (forwarded == null || forwarded.isBlank()) {
+      throw unauthenticated("A client certificate is required");
+    }
+    if (!fromTrustedProxy(request)) {
+      throw unauthenticated("Forwarded client certificates are accepted only from trusted proxies");
+    }
+    return sha256(der(forwarded));
+  }
+
+  private boolean fromTrustedProxy(ServerRequest request) {
+    return request
+        .remoteAddress()
+        .map(InetSocketAddress::getAddress)
+        .map(a -> trustedProxies.contains(a.getHostAddress()))
+        .orElse(false);
+  }
+
+  /** The DER of a PEM certificate, URL-encoded (nginx $ssl_client_escaped_cert) or not. */
+  static byte[] der(String header) {
+    String pem = header.contains("%") ? URLDecoder.decode(header, StandardCharsets.UTF_8) : header;
+    String base64 =
+        pem.replace("-----BEGIN CERTIFICATE-----", "")
+            .replace("-----END CERTIFICATE-----", "")
+            .replaceAll("[\\s\\t]", "");
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw unauthenticated("The forwarded client certificate is not PEM");
+    }
+  }
+
+  public static String sha256(byte[] der) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static EmsException unauthenticated(String detail) {
+    return new EmsException(ErrorCode.UNAUTHENTICATED, detail);
+  }
+}

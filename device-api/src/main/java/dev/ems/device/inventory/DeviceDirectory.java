@@ -1,0 +1,114 @@
+package dev.ems.device.inventory;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * device-api's read model of the inventory (table {@code device}), built from SC's events: the
+ * bootstrap token (hash) each device may enroll with, and which devices are out of service (kept in
+ * memory, so refusing a decommissioned device costs no query).
+ */
+@Component
+public class DeviceDirectory {
+
+  /** A device as enrollment sees it. */
+  public record EnrollableDevice(
+      UUID id,
+      String tenant,
+      String serial,
+      boolean active,
+      Instant tokenExpiresAt,
+      Instant tokenUsedAt) {}
+
+  private final JdbcClient jdbc;
+  private final Set<UUID> inactive = ConcurrentHashMap.newKeySet();
+
+  DeviceDirectory(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+    jdbc.sql("select id from device where status <> 'ACTIVE'")
+        .query(UUID.class)
+        .list()
+        .forEach(inactive::add);
+  }
+
+  public boolean isActive(UUID deviceId) {
+    return !inactive.contains(deviceId);
+  }
+
+  void created(UUID id, String tenant, String serial) {
+    jdbc.sql(
+            "insert into device (id, tenant_id, serial) values (?, ?, ?)"
+                + " on conflict (id) do nothing")
+        .params(id, tenant, serial)
+        .update();
+  }
+
+  void serialChanged(UUID id, String tenant, String serial) {
+    jdbc.sql(
+            """
+            insert into device (id, tenant_id, serial) values (?, ?, ?)
+            on conflict (id) do update set serial = excluded.serial, updated_at = now()
+            """)
+        .params(id, tenant, serial)
+        .update();
+  }
+
+  /** A new token replaces the previous one, used or not. */
+  void tokenIssued(UUID id, String tenant, String serial, String tokenSha256, Instant expiresAt) {
+    jdbc.sql(
+            """
+            insert into device (id, tenant_id, serial, token_sha256, token_expires_at)
+            values (?, ?, ?, ?, ?)
+            on conflict (id) do update set serial = excluded.serial,
+              token_sha256 = excluded.token_sha256, token_expires_at = excluded.token_expires_at,
+              token_used_at = null, updated_at = now()
+            """)
+        .params(id, tenant, serial, tokenSha256, Timestamp.from(expiresAt))
+        .update();
+  }
+
+  void decommissioned(UUID id) {
+    jdbc.sql("update device set status = 'DECOMMISSIONED', updated_at = now() where id = ?")
+        .param(id)
+        .update();
+    inactive.add(id);
+  }
+
+  /** The device whose current bootstrap token has this hash. */
+  public Optional<EnrollableDevice> byToken(String tokenSha256) {
+    return jdbc.sql(
+            "select id, tenant_id, serial, status, token_expires_at, token_used_at from device"
+                + " where token_sha256 = ?")
+        .param(tokenSha256)
+        .query(
+            (rs, n) ->
+                new EnrollableDevice(
+                    rs.getObject(1, UUID.class),
+                    rs.getString(2),
+                    rs.getString(3),
+                    "ACTIVE".equals(rs.getString(4)),
+                    instant(rs.getTimestamp(5)),
+                    instant(rs.getTimestamp(6))))
+        .optional();
+  }
+
+  /** Marks the token used; false when another enrollment used it first. */
+  public boolean consumeToken(UUID id, String tokenSha256) {
+    return jdbc.sql(
+                "update device set token_used_at = now() where id = ? and token_sha256 = ?"
+                    + " and token_used_at is null")
+            .params(id, tokenSha256)
+            .update()
+        == 1;
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}
