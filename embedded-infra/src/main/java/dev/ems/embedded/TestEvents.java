@@ -101,17 +101,29 @@ public final class TestEvents {
     }
   }
 
+  private static KafkaProducer<String, byte[]> producer;
+
+  private static synchronized KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      Map<String, Object> props =
+          Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+              TestInfrastructure.kafka().bootstrapServers(),
+              ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+              StringSerializer.class,
+              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+              ByteArraySerializer.class,
+              ProducerConfig.LINGER_MS_CONFIG,
+              0);
+      producer = new KafkaProducer<>(props);
+      Runtime.getRuntime().addShutdownHook(new Thread(producer::close));
+    }
+    return producer;
+  }
+
   private static void send(ProducerRecord<String, byte[]> record) {
-    Map<String, Object> props =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            TestInfrastructure.kafka().bootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ByteArraySerializer.class);
-    try (var producer = new KafkaProducer<String, byte[]>(props)) {
-      producer.send(record).get();
+    try {
+      producer().send(record).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -71,6 +71,12 @@ class EnrollmentService {
               }
               EnrollableDevice device = checked.device();
               return pki.enroll(device.tenant(), device.id(), csrPem)
+                  .onErrorMap(
+                      PkiClient.PkiUnavailable.class,
+                      e ->
+                          new EmsException(
+                              ErrorCode.SERVICE_UNAVAILABLE,
+                              "Certificates cannot be issued right now; retry later"))
                   .publishOn(Schedulers.boundedElastic())
                   .map(issued -> complete(device, tokenHash, csrHash, issued));
             });

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ems.common.envelope.EventEnvelope;
-import dev.ems.common.event.CertificateIssued;
 import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.common.event.ConfigPublished;
@@ -34,24 +33,8 @@ class ConfigFetchIT {
     api = new DeviceApiClient(port);
   }
 
-  /** A device with an EMS certificate (announced as PKI would) — returns its certificate PEM. */
   static String enrolledDevice(UUID device) throws Exception {
-    String pem = DeviceApiClient.selfSignedPem(DeviceApiClient.keyPair(), device.toString());
-    TestEvents.publish(
-        Topics.PKI_CERTIFICATES,
-        EventEnvelope.of(
-            "/pki",
-            "default",
-            device.toString(),
-            new CertificateIssued(
-                device,
-                "0a1b",
-                "CN=Issuing",
-                "CN=" + device,
-                DeviceApiClient.fingerprint(pem),
-                Instant.now(),
-                Instant.now().plusSeconds(86400))));
-    return pem;
+    return ConfigFetchITSupport.enrolledDevice(device);
   }
 
   @Test
