@@ -101,7 +101,7 @@ public class DeviceDirectory {
             "select " + COLUMNS + " from device where tenant_id = ? and status = 'ACTIVE'");
     List<Object> params = new ArrayList<>(List.of(tenant));
     if (!selector.tags().isEmpty()) {
-      sql.append(" and tags @> ?");
+      sql.append(" and tags @> ?::text[]");
       params.add(selector.tags().toArray(String[]::new));
     }
     if (selector.siteId() != null) {
@@ -113,7 +113,7 @@ public class DeviceDirectory {
       params.add(selector.model());
     }
     if (!selector.deviceIds().isEmpty()) {
-      sql.append(" and id = any(?)");
+      sql.append(" and id = any(?::uuid[])");
       params.add(selector.deviceIds().toArray(UUID[]::new));
     }
     sql.append(" order by id limit ?");

@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Adds, updates and removes features of one device. The device row is locked for the change, so
  * changes of one device are serialised and each gets the next revision; the whole new set is
- * published with it. Every check runs before anything is written.
+ * published with it. Every check runs before anything is written, which is why a refusal does not
+ * roll back a caller's transaction (a rollout records the refusal and goes on with other devices).
  */
 @Service
 public class DeviceFeatureService {
@@ -61,13 +62,13 @@ public class DeviceFeatureService {
   /** The set after a change; {@code changed} is false when the request changed nothing. */
   public record Outcome(long revision, Map<String, FeatureSetting> features, boolean changed) {}
 
-  @Transactional(readOnly = true)
+  @Transactional(readOnly = true, noRollbackFor = EmsException.class)
   public Outcome list(String tenant, UUID deviceId) {
     Device device = devices.find(tenant, deviceId).orElseThrow(() -> deviceNotFound(deviceId));
     return new Outcome(device.featuresRevision(), store.of(deviceId), false);
   }
 
-  @Transactional
+  @Transactional(noRollbackFor = EmsException.class)
   public Outcome put(
       String tenant, UUID deviceId, String key, Map<String, Object> params, String ifMatch) {
     Device device = lockActive(tenant, deviceId, ifMatch);
@@ -97,7 +98,7 @@ public class DeviceFeatureService {
     return publish(tenant, device, set, now);
   }
 
-  @Transactional
+  @Transactional(noRollbackFor = EmsException.class)
   public Outcome remove(String tenant, UUID deviceId, String key, String ifMatch) {
     Device device = lockActive(tenant, deviceId, ifMatch);
     Map<String, FeatureSetting> set = store.of(deviceId);
