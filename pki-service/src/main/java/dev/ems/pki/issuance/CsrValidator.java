@@ -25,6 +25,11 @@ public final class CsrValidator {
   private static final Set<ASN1ObjectIdentifier> CURVES =
       Set.of(X9ObjectIdentifiers.prime256v1, SECObjectIdentifiers.secp384r1);
 
+  // BouncyCastle's P-256 verification measured about twice as fast as the JDK's here; the
+  // provider is used only for this, not registered globally
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private CsrValidator() {}
 
   /** A verified request: the parsed structure, its public key and its DER form. */
@@ -43,7 +48,9 @@ public final class CsrValidator {
     checkKey(request, key);
     boolean valid;
     try {
-      valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+      valid =
+          request.isSignatureValid(
+              new JcaContentVerifierProviderBuilder().setProvider(BC).build(key));
     } catch (Exception e) {
       valid = false;
     }

@@ -14,11 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Issues certificates from verified CSRs. The expensive work (signature check, signing) happens
- * outside the database transaction, which only stores the certificate and its event.
+ * Issues certificates from verified CSRs. The expensive work (signature check, signing) runs in the
+ * caller's thread; {@link CertificateWriter} stores the result with its event in group commits.
  */
 @Service
 public class IssuanceService {
@@ -26,22 +25,19 @@ public class IssuanceService {
   private final EndEntities entities;
   private final Certificates certificates;
   private final CertificateAuthority ca;
-  private final CertificateEvents events;
-  private final TransactionTemplate tx;
+  private final CertificateWriter writer;
   private final PkiProperties properties;
 
   IssuanceService(
       EndEntities entities,
       Certificates certificates,
       CertificateAuthority ca,
-      CertificateEvents events,
-      TransactionTemplate tx,
+      CertificateWriter writer,
       PkiProperties properties) {
     this.entities = entities;
     this.certificates = certificates;
     this.ca = ca;
-    this.events = events;
-    this.tx = tx;
+    this.writer = writer;
     this.properties = properties;
   }
 
@@ -84,13 +80,9 @@ public class IssuanceService {
     }
     IssuedCertificate issued = ca.issue(entity, csr.request(), csr.publicKey(), profile.validity());
     CertificateRecord record = toRecord(entity, issued.certificate());
-    tx.executeWithoutResult(
-        status -> {
-          if (!certificates.insert(record, enrollmentCsrSha)) {
-            throw EmsException.notFound(ErrorCode.END_ENTITY_NOT_FOUND, entity.name());
-          }
-          events.issued(record);
-        });
+    if (!writer.store(record, enrollmentCsrSha)) {
+      throw EmsException.notFound(ErrorCode.END_ENTITY_NOT_FOUND, entity.name());
+    }
     return new Issued(record, issued.certificate(), issued.chain());
   }
 

@@ -1,0 +1,203 @@
+package dev.ems.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.issuance.CsrValidator;
+import dev.ems.pki.issuance.IssuanceService;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Throughput benchmark, not part of the build (the name matches neither surefire nor failsafe):
+ * {@code ./mvnw -B verify -pl pki-service -Dit.test=PkiBenchmark -Dsurefire.skip=true
+ * -Dpki.bench.certs=20000 -Dpki.bench.threads=8}. Prints figures; asserts only correctness.
+ *
+ * <p>Issuance: CSRs are generated before the clock starts; each timed issuance parses and verifies
+ * the CSR, signs the certificate (ECDSA P-256) and commits it with its outbox event in its own
+ * transaction (synchronous_commit stays on). OCSP: signed responses over HTTP.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    // the embedded test PostgreSQL runs with synchronous_commit=off; durability needs it on
+    properties = "spring.datasource.hikari.connection-init-sql=set synchronous_commit = on")
+@AutoConfigureMockMvc
+class PkiBenchmark {
+
+  @Autowired IssuanceService issuance;
+  @Autowired CaHierarchy cas;
+  @Autowired dev.ems.pki.backend.CertificateAuthority ca;
+  @Autowired dev.ems.pki.endentity.EndEntities endEntities;
+  @Autowired MockMvc mvc;
+  @Autowired JdbcClient jdbc;
+  @LocalServerPort int port;
+
+  @Test
+  void benchmark() throws Exception {
+    int certs = Integer.getInteger("pki.bench.certs", 20_000);
+    int threads = Integer.getInteger("pki.bench.threads", 8);
+    int entities = 100;
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < entities; i++) {
+      names.add(PkiTestSupport.newEntity(mvc));
+    }
+    long t0 = System.nanoTime();
+    List<String> csrs = new ArrayList<>(certs);
+    for (int i = 0; i < certs; i++) {
+      csrs.add(TestCsrs.p256("CN=bench"));
+    }
+    System.out.printf("prepared %d P-256 CSRs in %.1f s (untimed)%n", certs, secs(t0));
+    String syncCommit = jdbc.sql("show synchronous_commit").query(String.class).single();
+
+    // CPU only: CSR parse + signature check + signing, nothing stored
+    var entity = endEntities.require("default", names.getFirst());
+    run(
+        threads,
+        2_000,
+        i ->
+            ca.issue(
+                    entity,
+                    CsrValidator.parse(csrs.get(i)).request(),
+                    CsrValidator.parse(csrs.get(i)).publicKey(),
+                    java.time.Period.ofDays(365))
+                .toString());
+    long cpuStart = System.nanoTime();
+    int cpuCount = Math.min(certs, 5_000);
+    run(
+        threads,
+        cpuCount,
+        i -> {
+          var csr = CsrValidator.parse(csrs.get(i));
+          return ca.issue(entity, csr.request(), csr.publicKey(), java.time.Period.ofDays(365))
+              .toString();
+        });
+    double cpuSecs = secs(cpuStart);
+
+    // warm-up (JIT), not counted
+    run(
+        threads,
+        2_000,
+        i -> issuance.issue("default", names.get(i % entities), csrs.get(i)).record().serial());
+
+    List<String> serials = new ArrayList<>(java.util.Collections.nCopies(certs, ""));
+    long start = System.nanoTime();
+    run(
+        threads,
+        certs,
+        i -> {
+          String s =
+              issuance.issue("default", names.get(i % entities), csrs.get(i)).record().serial();
+          serials.set(i, s);
+          return s;
+        });
+    double issueSecs = secs(start);
+    long stored =
+        jdbc.sql(
+                "select count(*) from certificate where serial in ("
+                    + String.join(
+                        ",", serials.stream().limit(1000).map(s -> "'" + s + "'").toList())
+                    + ")")
+            .query(Long.class)
+            .single();
+    assertThat(stored).isEqualTo(Math.min(1000, certs));
+
+    var id = new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1);
+    var issuer = new JcaX509CertificateHolder(cas.issuing());
+    int ocspCount = Math.min(certs, 10_000);
+    List<byte[]> requests = new ArrayList<>();
+    for (int i = 0; i < ocspCount; i++) {
+      requests.add(
+          new OCSPReqBuilder()
+              .addRequest(new CertificateID(id, issuer, new BigInteger(serials.get(i), 16)))
+              .build()
+              .getEncoded());
+    }
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI ocsp = URI.create("http://localhost:" + port + "/pki/v1/ocsp");
+    AtomicInteger good = new AtomicInteger();
+    run(threads, 1_000, i -> post(http, ocsp, requests.get(i % ocspCount), good));
+    good.set(0);
+    long ocspStart = System.nanoTime();
+    run(threads, ocspCount, i -> post(http, ocsp, requests.get(i), good));
+    double ocspSecs = secs(ocspStart);
+    assertThat(good.get()).isEqualTo(ocspCount);
+
+    System.out.printf(
+        "%n=== pki-service benchmark (%d cores, %d threads, synchronous_commit=%s) ===%n",
+        Runtime.getRuntime().availableProcessors(), threads, syncCommit);
+    System.out.printf(
+        "crypto:   %d CSR checks + P-256 signatures, not stored = %.0f /s%n",
+        cpuCount, cpuCount / cpuSecs);
+    System.out.printf(
+        "issuance: %d ECDSA P-256 certificates from CSRs in %.2f s = %.0f certs/s%n",
+        certs, issueSecs, certs / issueSecs);
+    System.out.printf(
+        "ocsp:     %d signed responses over HTTP in %.2f s = %.0f responses/s%n",
+        ocspCount, ocspSecs, ocspCount / ocspSecs);
+    System.out.printf(
+        "load average during run: %s%n",
+        java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
+  }
+
+  private static String post(HttpClient http, URI uri, byte[] body, AtomicInteger good)
+      throws Exception {
+    var response =
+        http.send(
+            HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (new OCSPResp(response.body()).getStatus() == OCSPResp.SUCCESSFUL) {
+      good.incrementAndGet();
+    }
+    return "";
+  }
+
+  interface Task {
+    String run(int i) throws Exception;
+  }
+
+  private static void run(int threads, int count, Task task) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    try (var pool = Executors.newFixedThreadPool(threads)) {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    task.run(i);
+                  }
+                  return null;
+                }));
+      }
+      for (var f : futures) {
+        f.get();
+      }
+    }
+  }
+
+  private static double secs(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}
