@@ -4,11 +4,13 @@ import dev.ems.diagnostic.health.model.DeviceState;
 import dev.ems.diagnostic.health.model.Level;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * One row of {@code device_health}: the device's state, its derived health and the bookkeeping of
- * the sweeps. {@code conditions} holds only alertable conditions (the ones alerts are kept for).
+ * the sweeps. {@code conditions} holds only alertable conditions alerts are kept open for; {@code
+ * pending} the tunnel-down conditions not yet confirmed (condition → consecutive heartbeats).
  */
 public record DeviceRecord(
     UUID deviceId,
@@ -18,6 +20,7 @@ public record DeviceRecord(
     Level level,
     List<String> reasons,
     List<String> conditions,
+    Map<String, Integer> pending,
     Instant changedAt,
     Instant nextDeadline,
     String firmware,
@@ -33,6 +36,7 @@ public record DeviceRecord(
         level,
         reasons,
         conditions,
+        pending,
         changedAt,
         nextDeadline,
         newFirmware,

@@ -30,7 +30,7 @@ public class DeviceStates {
           + " connectivity, last_seen, tunnel_names, tunnel_states, clock_skew_seconds, firmware,"
           + " uptime_seconds, last_metrics_at, desired_version, desired_sha, reported_version,"
           + " reported_sha, reported_status, reported_error, reported_at, cert_status,"
-          + " cert_serial, cert_detail";
+          + " cert_serial, cert_detail, pending_conditions, pending_counts";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -65,14 +65,18 @@ public class DeviceStates {
         .list();
   }
 
-  /** Locks ONLINE devices past their deadline that no other instance holds. */
-  List<DeviceRecord> lockOverdue(Instant now, int limit) {
+  /**
+   * Locks ONLINE devices whose deadline the ingest watermark passed that no other instance holds.
+   * No index: a heartbeat moves the deadline, and an index on it would make every heartbeat a
+   * non-HOT update; the scan of the table costs a few milliseconds per sweep.
+   */
+  List<DeviceRecord> lockOverdue(Instant watermark, int limit) {
     return jdbc.sql(
             "select "
                 + COLUMNS
                 + " from device_health where connectivity = 'ONLINE' and next_deadline <= ?"
                 + " order by next_deadline limit ? for update skip locked")
-        .params(Timestamp.from(now), limit)
+        .params(Timestamp.from(watermark), limit)
         .query(DeviceStates::map)
         .list();
   }
@@ -97,7 +101,7 @@ public class DeviceStates {
           clock_skew_seconds = ?, firmware = ?, uptime_seconds = ?, last_metrics_at = ?,
           desired_version = ?, desired_sha = ?, reported_version = ?, reported_sha = ?,
           reported_status = ?, reported_error = ?, reported_at = ?, cert_status = ?,
-          cert_serial = ?, cert_detail = ?
+          cert_serial = ?, cert_detail = ?, pending_conditions = ?, pending_counts = ?
         where device_id = ?
         """,
         records,
@@ -131,6 +135,10 @@ public class DeviceStates {
           ps.setString(i++, s.cert().status());
           ps.setString(i++, s.cert().serial());
           ps.setString(i++, s.cert().detail());
+          ps.setArray(
+              i++, ps.getConnection().createArrayOf("text", r.pending().keySet().toArray()));
+          ps.setArray(
+              i++, ps.getConnection().createArrayOf("int4", r.pending().values().toArray()));
           ps.setObject(i, r.deviceId());
         });
   }
@@ -170,11 +178,23 @@ public class DeviceStates {
         Level.valueOf(rs.getString("health")),
         Arrays.asList(strings(rs.getArray("reasons"))),
         Arrays.asList(strings(rs.getArray("conditions"))),
+        pending(rs),
         instant(rs, "changed_at"),
         instant(rs, "next_deadline"),
         rs.getString("firmware"),
         (Long) rs.getObject("uptime_seconds"),
         instant(rs, "last_metrics_at"));
+  }
+
+  private static Map<String, Integer> pending(ResultSet rs) throws SQLException {
+    String[] conditions = strings(rs.getArray("pending_conditions"));
+    Array countArray = rs.getArray("pending_counts");
+    Integer[] counts = countArray == null ? new Integer[0] : (Integer[]) countArray.getArray();
+    Map<String, Integer> pending = new LinkedHashMap<>();
+    for (int i = 0; i < Math.min(conditions.length, counts.length); i++) {
+      pending.put(conditions[i], counts[i]);
+    }
+    return pending;
   }
 
   private static String[] strings(Array array) throws SQLException {

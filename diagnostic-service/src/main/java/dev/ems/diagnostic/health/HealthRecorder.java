@@ -4,6 +4,7 @@ import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.HealthChanged;
 import dev.ems.common.event.Topics;
 import dev.ems.diagnostic.alert.Alerts;
+import dev.ems.diagnostic.health.model.AlertConfirmation;
 import dev.ems.diagnostic.health.model.Connectivity;
 import dev.ems.diagnostic.health.model.DeviceState;
 import dev.ems.diagnostic.health.model.Finding;
@@ -19,8 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Moves a locked device to a new state: derives its health, emits {@link HealthChanged} when the
- * level changes (transitions only) and keeps its alerts in step when its conditions change. Runs in
- * the caller's transaction so the event and alerts commit with the state.
+ * level changes (transitions only) and keeps its alerts in step when its conditions change (a
+ * tunnel-down condition only once {@link AlertConfirmation} confirmed it). Runs in the caller's
+ * transaction so the event and alerts commit with the state.
  */
 @Component
 public class HealthRecorder {
@@ -38,7 +40,8 @@ public class HealthRecorder {
   }
 
   @Transactional(propagation = Propagation.MANDATORY)
-  public DeviceRecord transition(DeviceRecord before, DeviceState after, Instant now) {
+  public DeviceRecord transition(
+      DeviceRecord before, DeviceState after, Instant now, boolean heartbeat) {
     Health health = HealthRules.derive(after);
     Instant changedAt = before.changedAt();
     if (health.level() != before.level()) {
@@ -55,9 +58,17 @@ public class HealthRecorder {
           EventEnvelope.of(SOURCE, before.tenant(), before.deviceId().toString(), event));
     }
     List<Finding> alertable = health.findings().stream().filter(Finding::alertable).toList();
-    List<String> conditions = alertable.stream().map(Finding::condition).toList();
+    var confirmation =
+        AlertConfirmation.of(
+            before.conditions(),
+            before.pending(),
+            alertable,
+            heartbeat,
+            properties.alertConfirmHeartbeats());
+    List<String> conditions = confirmation.conditions();
     if (!conditions.equals(before.conditions())) {
-      alerts.sync(before.tenant(), before.deviceId(), before.conditions(), alertable, now);
+      alerts.sync(
+          before.tenant(), before.deviceId(), before.conditions(), confirmation.raised(), now);
     }
     return new DeviceRecord(
         before.deviceId(),
@@ -67,6 +78,7 @@ public class HealthRecorder {
         health.level(),
         health.reasons(),
         conditions,
+        confirmation.pending(),
         changedAt,
         deadline(after, now),
         before.firmware(),

@@ -17,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class HealthService {
 
   private final DeviceStates states;
+  private final IngestWatermarks watermarks;
   private final HealthRecorder recorder;
   private final TelemetryMetrics metrics;
   private final Clock clock;
@@ -24,11 +25,13 @@ public class HealthService {
 
   HealthService(
       DeviceStates states,
+      IngestWatermarks watermarks,
       HealthRecorder recorder,
       TelemetryMetrics metrics,
       Clock clock,
       DiagnosticProperties properties) {
     this.states = states;
+    this.watermarks = watermarks;
     this.recorder = recorder;
     this.metrics = metrics;
     this.clock = clock;
@@ -51,22 +54,25 @@ public class HealthService {
     DeviceRecord before = found.getFirst();
     DeviceState after = change.apply(before.state());
     if (!after.equals(before.state())) {
-      states.save(List.of(recorder.transition(before, after, clock.instant())));
+      states.save(List.of(recorder.transition(before, after, clock.instant(), false)));
     }
   }
 
   /**
-   * Marks one batch of overdue devices OFFLINE; the number marked. SKIP LOCKED lets several
-   * instances sweep at once without taking the same device, and a heartbeat that commits first
-   * moves the deadline, so the row no longer qualifies when it is locked.
+   * Marks one batch of overdue devices OFFLINE; the number marked. Silence is measured against the
+   * ingest watermark, not wall time: while the consumer is behind, a heartbeat may be waiting in
+   * Kafka, so a device is only overdue when its deadline is older than what has been consumed. SKIP
+   * LOCKED lets several instances sweep at once without taking the same device, and a heartbeat
+   * that commits first moves the deadline, so the row no longer qualifies when locked.
    */
   @Transactional
   public int markOverdueOffline() {
     Instant now = clock.instant();
-    List<DeviceRecord> overdue = states.lockOverdue(now, properties.sweepBatchSize());
+    Instant consumedUntil = watermarks.current(now);
+    List<DeviceRecord> overdue = states.lockOverdue(consumedUntil, properties.sweepBatchSize());
     List<DeviceRecord> changed = new ArrayList<>(overdue.size());
     for (DeviceRecord device : overdue) {
-      changed.add(recorder.transition(device, device.state().offline(), now));
+      changed.add(recorder.transition(device, device.state().offline(), now, false));
     }
     states.save(changed);
     metrics.offline(changed.size());

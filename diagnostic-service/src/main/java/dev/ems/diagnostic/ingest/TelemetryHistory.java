@@ -54,23 +54,34 @@ class TelemetryHistory {
         });
   }
 
+  /** One statement per batch; only sampled heartbeats pay for the JSON. */
   void samples(List<Sample> samples) {
     if (samples.isEmpty()) {
       return;
     }
-    jdbc.batchUpdate(
+    int n = samples.size();
+    String[] tenants = new String[n];
+    String[] devices = new String[n];
+    String[] at = new String[n];
+    String[] uptime = new String[n];
+    String[] tunnels = new String[n];
+    for (int i = 0; i < n; i++) {
+      HeartbeatReceived hb = samples.get(i).heartbeat();
+      tenants[i] = samples.get(i).tenant();
+      devices[i] = hb.deviceId().toString();
+      at[i] = hb.receivedAt().toString();
+      uptime[i] = Long.toString(hb.uptimeSeconds());
+      tunnels[i] = json.writeValueAsString(hb.tunnels() == null ? List.of() : hb.tunnels());
+    }
+    jdbc.update(
         "insert into device_metric (tenant_id, device_id, at, uptime_seconds, tunnels)"
-            + " values (?, ?, ?, ?, ?::jsonb)",
-        samples,
-        samples.size(),
-        (ps, s) -> {
-          HeartbeatReceived hb = s.heartbeat();
-          ps.setString(1, s.tenant());
-          ps.setObject(2, hb.deviceId());
-          ps.setTimestamp(3, Timestamp.from(hb.receivedAt()));
-          ps.setLong(4, hb.uptimeSeconds());
-          ps.setString(5, json.writeValueAsString(hb.tunnels() == null ? List.of() : hb.tunnels()));
-        });
+            + " select * from unnest(?::text[], ?::uuid[], ?::timestamptz[], ?::bigint[],"
+            + " ?::jsonb[])",
+        tenants,
+        devices,
+        at,
+        uptime,
+        tunnels);
   }
 
   /** Deletes history past retention in small chunks so no sweep holds long locks. */

@@ -23,6 +23,7 @@ public class TelemetryMetrics {
   private final Counter skewed;
   private final Counter offline;
   private final Timer ingestTime;
+  private final Timer sweepTime;
 
   TelemetryMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -31,6 +32,7 @@ public class TelemetryMetrics {
     this.skewed = registry.counter("diag.heartbeats.clock-skew");
     this.offline = registry.counter("diag.devices.marked-offline");
     this.ingestTime = registry.timer("diag.ingest.time");
+    this.sweepTime = registry.timer("diag.offline-sweep.time");
   }
 
   /**
@@ -60,5 +62,10 @@ public class TelemetryMetrics {
 
   void ingestTime(Duration d) {
     ingestTime.record(d);
+  }
+
+  /** One run of the offline sweep (it scans the device table: watch it grow with the fleet). */
+  public void sweepTime(Duration d) {
+    sweepTime.record(d);
   }
 }

@@ -1,13 +1,21 @@
 package dev.ems.diagnostic.system;
 
+import dev.ems.common.envelope.EventDecodingException;
+import dev.ems.common.event.Topics;
 import java.time.Clock;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /** Clock, scheduling and the batch listener factory of the telemetry firehose. */
 @Configuration(proxyBeanMethods = false)
@@ -22,19 +30,53 @@ class DiagnosticConfiguration {
 
   /**
    * Heartbeats arrive at ~1,700/s for 100k devices; a batch listener lets one transaction write a
-   * whole poll (a few round trips per batch instead of several per event).
+   * whole poll (a few statements per batch instead of several per event). Larger polls and a
+   * minimum fetch size make batches bigger under load without delaying a quiet topic much.
+   * Partition idle events keep the ingest watermark of quiet partitions current.
    */
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, byte[]> telemetryListenerFactory(
       ConsumerFactory<String, byte[]> consumers,
-      DefaultErrorHandler errorHandler,
+      KafkaTemplate<String, byte[]> template,
       DiagnosticProperties properties) {
     var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
     factory.setConsumerFactory(consumers);
     factory.setBatchListener(true);
-    factory.setCommonErrorHandler(errorHandler);
+    factory.setCommonErrorHandler(telemetryErrorHandler(template));
     factory.setConcurrency(properties.telemetryConcurrency());
-    factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+    ContainerProperties container = factory.getContainerProperties();
+    container.setAckMode(ContainerProperties.AckMode.BATCH);
+    container.setIdlePartitionEventInterval(properties.sweepInterval().toMillis());
+    Properties consumer = new Properties();
+    consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.telemetryMaxPollRecords());
+    consumer.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+    consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    container.setKafkaConsumerProperties(consumer);
     return factory;
+  }
+
+  /**
+   * The platform's policy (bounded retries, then the dead-letter topic; undecodable records at
+   * once) except for transient database failures: those are retried with back-off for as long as
+   * they last, so an outage delays heartbeats but never dead-letters them.
+   */
+  static DefaultErrorHandler telemetryErrorHandler(KafkaTemplate<String, byte[]> template) {
+    var recoverer =
+        new DeadLetterPublishingRecoverer(
+            template, (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
+    var bounded = new ExponentialBackOff(200, 2.0);
+    bounded.setMaxAttempts(3);
+    var handler = new DefaultErrorHandler(recoverer, bounded);
+    handler.addNotRetryableExceptions(EventDecodingException.class, IllegalArgumentException.class);
+    handler.setBackOffFunction(
+        (record, e) -> {
+          if (!TransientFailures.isTransient(e)) {
+            return null; // the bounded default
+          }
+          var untilBack = new ExponentialBackOff(100, 2.0);
+          untilBack.setMaxInterval(5_000);
+          return untilBack; // no attempt or time limit
+        });
+    return handler;
   }
 }

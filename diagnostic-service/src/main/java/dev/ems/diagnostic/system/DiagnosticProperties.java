@@ -20,7 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param checkTimeout how long an on-demand check waits for the device's answer
  * @param alertHoldDown how long a condition must stay clear before its alert resolves; a condition
  *     that comes back within it re-raises the same alert (hysteresis against flapping)
+ * @param alertConfirmHeartbeats consecutive heartbeats a tunnel-down condition must be seen in
+ *     before its alert opens (1: at once); a flapping tunnel opens none
  * @param telemetryConcurrency consumer threads of the telemetry batch listener
+ * @param telemetryMaxPollRecords heartbeats one telemetry batch (one transaction) takes at most
  */
 @Validated
 @ConfigurationProperties("diag")
@@ -35,7 +38,9 @@ public record DiagnosticProperties(
     @NotNull Duration metricsSampleInterval,
     @NotNull Duration checkTimeout,
     @NotNull Duration alertHoldDown,
-    @Min(1) int telemetryConcurrency) {
+    @Min(1) int alertConfirmHeartbeats,
+    @Min(1) int telemetryConcurrency,
+    @Min(1) int telemetryMaxPollRecords) {
 
   /** Silence after the last heartbeat that makes a device OFFLINE. */
   public Duration offlineAfter() {

@@ -27,7 +27,8 @@ class AlertIT {
   @Autowired MockMvc mvc;
 
   @Test
-  void aFlappingTunnelRaisesOneAlertThatResolvesAfterTheHoldDown() throws Exception {
+  void aFlappingTunnelOpensNoAlertAConfirmedOneOpensOneThatResolvesAfterTheHoldDown()
+      throws Exception {
     UUID device = Fixtures.device(mvc);
     Instant t = TestClock.now();
     String[] flaps = {
@@ -36,7 +37,13 @@ class AlertIT {
     for (int i = 0; i < flaps.length; i++) {
       Fixtures.heartbeat(device, t.plusSeconds(i), flaps[i]);
     }
+    awaitLastSeen(device, t.plusSeconds(flaps.length - 1));
     String alerts = "/api/v1/alerts?status=ALL&deviceId=" + device;
+    mvc.perform(get(alerts).header("Authorization", ADMIN)).andExpect(jsonPath("$.total").value(0));
+
+    // down in two consecutive heartbeats: confirmed, one alert
+    Fixtures.heartbeat(device, t.plusSeconds(7), "DOWN");
+    Fixtures.heartbeat(device, t.plusSeconds(8), "DOWN");
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -45,7 +52,21 @@ class AlertIT {
                     .andExpect(jsonPath("$.total").value(1))
                     .andExpect(jsonPath("$.items[0].condition").value(MGMT))
                     .andExpect(jsonPath("$.items[0].severity").value("CRITICAL"))
-                    .andExpect(jsonPath("$.items[0].occurrences").value(3))
+                    .andExpect(jsonPath("$.items[0].occurrences").value(1))
+                    .andExpect(jsonPath("$.items[0].status").value("OPEN")));
+
+    // clears, then comes back confirmed within the hold-down: the same alert is raised again
+    Fixtures.heartbeat(device, t.plusSeconds(9), "ESTABLISHED");
+    Fixtures.heartbeat(device, t.plusSeconds(10), "DOWN");
+    Fixtures.heartbeat(device, t.plusSeconds(11), "DOWN");
+    Fixtures.heartbeat(device, t.plusSeconds(12), "ESTABLISHED");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                mvc.perform(get(alerts).header("Authorization", ADMIN))
+                    .andExpect(jsonPath("$.total").value(1))
+                    .andExpect(jsonPath("$.items[0].occurrences").value(2))
                     .andExpect(jsonPath("$.items[0].clearSince").value(notNullValue()))
                     .andExpect(jsonPath("$.items[0].status").value("OPEN")));
 
@@ -66,10 +87,21 @@ class AlertIT {
         .andExpect(jsonPath("$.total").value(0));
   }
 
+  private void awaitLastSeen(UUID device, Instant at) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                mvc.perform(
+                        get("/api/v1/devices/" + device + "/health").header("Authorization", ADMIN))
+                    .andExpect(jsonPath("$.lastSeen").value(at.toString())));
+  }
+
   @Test
   void anOperatorAcknowledgesAnAlertAndFiltersByIt() throws Exception {
     UUID device = Fixtures.device(mvc);
     Fixtures.heartbeat(device, TestClock.now(), "DOWN");
+    Fixtures.heartbeat(device, TestClock.now().plusSeconds(1), "DOWN"); // confirms it
     String open = "/api/v1/alerts?severity=critical&acknowledged=false&deviceId=" + device;
     await()
         .atMost(WAIT)

@@ -5,7 +5,10 @@ import dev.ems.embedded.TestInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Runs diagnostic-service on embedded PostgreSQL and Kafka, drives it with {@link
  * TelemetryGenerator} and prints the figures of issue 6. Options: --devices, --interval,
- * --duration, --silent.
+ * --duration, --silent, and any --diag.* setting of the service.
  */
 public final class DiagnosticsBenchmark {
 
@@ -32,9 +35,9 @@ public final class DiagnosticsBenchmark {
     int silent = Integer.parseInt(opts.getOrDefault("silent", "200"));
 
     String bootstrap = TestInfrastructure.kafka().bootstrapServers();
-    ConfigurableApplicationContext app =
-        new SpringApplicationBuilder(DiagnosticApplication.class)
-            .run(
+    List<String> appArgs =
+        new ArrayList<>(
+            List.of(
                 "--server.port=0",
                 "--spring.datasource.url=" + TestInfrastructure.jdbcUrl(),
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
@@ -43,7 +46,12 @@ public final class DiagnosticsBenchmark {
                 "--diag.offline-grace=" + interval.toSeconds() / 2 + "s",
                 // 5 s in production; shorter when time is compressed
                 "--diag.sweep-interval=" + Math.min(5000, interval.toMillis() / 12) + "ms",
-                "--logging.level.root=WARN");
+                "--logging.level.root=WARN"));
+    // service settings to try, e.g. --diag.telemetry-concurrency=1
+    Arrays.stream(args).filter(a -> a.startsWith("--diag.")).forEach(appArgs::add);
+    ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(DiagnosticApplication.class)
+            .run(appArgs.toArray(String[]::new));
     JdbcClient jdbc = app.getBean(JdbcClient.class);
     MeterRegistry meters = app.getBean(MeterRegistry.class);
     jdbc.sql(
@@ -88,6 +96,8 @@ public final class DiagnosticsBenchmark {
     var offline = new OfflineProbe(jdbc, generator.silenced());
     offline.await(interval.multipliedBy(3));
     lag.stop();
+    String concurrency = app.getEnvironment().getProperty("diag.telemetry-concurrency");
+    System.out.println("telemetry concurrency   " + concurrency);
     snap.join(1000);
 
     long consumed = (long) counter(meters, "diag.heartbeats.received");
@@ -112,6 +122,22 @@ public final class DiagnosticsBenchmark {
           (totalMs - steadyTime[0]) / (consumed - steadyEvents.get()));
     }
     offline.print(interval);
+    Timer sweep = meters.get("diag.offline-sweep.time").timer();
+    System.out.printf(
+        "offline sweep           avg %.1f ms, max %.1f ms (%d sweeps)%n",
+        sweep.mean(TimeUnit.MILLISECONDS), sweep.max(TimeUnit.MILLISECONDS), sweep.count());
+    jdbc.sql(
+            "select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables"
+                + " where relname = 'device_health'")
+        .query(
+            (org.springframework.jdbc.core.RowCallbackHandler)
+                rs ->
+                    System.out.printf(
+                        "device_health updates   %,d, HOT %,d (%.0f%%)%n",
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        100.0 * rs.getLong(2) / Math.max(1, rs.getLong(1))));
+    System.out.println("machine load            " + lag.load());
     app.close();
     System.exit(0);
   }

@@ -16,6 +16,9 @@ final class LagMonitor implements Runnable {
   private final AdminClient admin;
   private volatile boolean running = true;
   private volatile long max;
+  private volatile double maxLoad;
+  private double loadSum;
+  private int loadSamples;
 
   LagMonitor(String bootstrap) {
     Properties p = new Properties();
@@ -41,6 +44,7 @@ final class LagMonitor implements Runnable {
           lag += e.getValue().offset() - committed.get(e.getKey()).offset();
         }
         max = Math.max(max, lag);
+        sampleLoad();
         Thread.sleep(1000);
       } catch (InterruptedException e) {
         return;
@@ -53,6 +57,28 @@ final class LagMonitor implements Runnable {
         }
       }
     }
+  }
+
+  /** The 1-minute load average of the machine (other work on it skews every figure). */
+  private void sampleLoad() {
+    try {
+      double load =
+          Double.parseDouble(
+              java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+      synchronized (this) {
+        maxLoad = Math.max(maxLoad, load);
+        loadSum += load;
+        loadSamples++;
+      }
+    } catch (Exception e) {
+      // not Linux: no load figures
+    }
+  }
+
+  synchronized String load() {
+    return loadSamples == 0
+        ? "n/a"
+        : String.format("avg %.1f, max %.1f (1-min load average)", loadSum / loadSamples, maxLoad);
   }
 
   long max() {

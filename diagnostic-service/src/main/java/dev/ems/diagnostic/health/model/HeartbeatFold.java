@@ -27,18 +27,11 @@ public final class HeartbeatFold {
 
   public static Result apply(DeviceState state, HeartbeatReceived heartbeat, Duration skewLimit) {
     // the database keeps microseconds: compare at that precision or a redelivery looks newer
-    Instant received = heartbeat.receivedAt().truncatedTo(ChronoUnit.MICROS);
+    Instant received = received(heartbeat);
     if (state.lastSeen() != null && !received.isAfter(state.lastSeen())) {
       return new Result(state, List.of(), true, false); // duplicate or out of order
     }
-    Map<String, String> tunnels = new TreeMap<>();
-    if (heartbeat.tunnels() != null) {
-      for (TunnelStatus t : heartbeat.tunnels()) {
-        if (t != null && t.name() != null && !t.name().isBlank()) {
-          tunnels.put(t.name(), t.state() == null ? "UNKNOWN" : t.state());
-        }
-      }
-    }
+    Map<String, String> tunnels = tunnels(heartbeat);
     List<TunnelChange> changes = new ArrayList<>();
     TreeSet<String> names = new TreeSet<>(state.tunnels().keySet());
     names.addAll(tunnels.keySet());
@@ -49,15 +42,36 @@ public final class HeartbeatFold {
         changes.add(new TunnelChange(name, before, after, received));
       }
     }
-    Long skew = null;
-    if (heartbeat.sentAt() != null) {
-      Duration offset = Duration.between(received, heartbeat.sentAt());
-      if (offset.abs().compareTo(skewLimit) > 0) {
-        skew = offset.toSeconds();
-      }
-    }
+    Long skew = skew(heartbeat, skewLimit);
     DeviceState next =
         new DeviceState(Connectivity.ONLINE, received, tunnels, skew, state.config(), state.cert());
     return new Result(next, changes, false, skew != null);
+  }
+
+  /** The heartbeat's receivedAt at the precision the database keeps. */
+  public static Instant received(HeartbeatReceived heartbeat) {
+    return heartbeat.receivedAt().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Tunnel name → state as reported, in name order (the order they are stored in). */
+  public static Map<String, String> tunnels(HeartbeatReceived heartbeat) {
+    Map<String, String> tunnels = new TreeMap<>();
+    if (heartbeat.tunnels() != null) {
+      for (TunnelStatus t : heartbeat.tunnels()) {
+        if (t != null && t.name() != null && !t.name().isBlank()) {
+          tunnels.put(t.name(), t.state() == null ? "UNKNOWN" : t.state());
+        }
+      }
+    }
+    return tunnels;
+  }
+
+  /** Device clock minus device-api clock in seconds when beyond the limit, else null. */
+  public static Long skew(HeartbeatReceived heartbeat, Duration skewLimit) {
+    if (heartbeat.sentAt() == null) {
+      return null;
+    }
+    Duration offset = Duration.between(received(heartbeat), heartbeat.sentAt());
+    return offset.abs().compareTo(skewLimit) > 0 ? offset.toSeconds() : null;
   }
 }
