@@ -50,27 +50,41 @@ public final class Suite implements AutoCloseable {
         Collections.synchronizedMap(new LinkedHashMap<>());
     Suite suite = new Suite(started);
     try (var pool = Executors.newFixedThreadPool(threads)) {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Service service : SERVICES) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  List<String> args = new ArrayList<>();
-                  settings.forEach((k, v) -> args.add("--" + k + "=" + v));
-                  args.add("--server.port=" + ports.getOrDefault(service.name(), 0));
-                  var app = new SpringApplicationBuilder(service.application());
-                  app.registerShutdownHook(false);
-                  started.put(service.name(), app.run(args.toArray(String[]::new)));
-                }));
-      }
-      for (Future<?> future : futures) {
-        future.get();
-      }
+      // device-api needs pki-service's address for enrollment, so it starts last
+      start(pool, SERVICES.subList(0, SERVICES.size() - 1), settings, ports, started);
+      Map<String, String> deviceApi = new LinkedHashMap<>(settings);
+      deviceApi.putIfAbsent("device-api.pki.url", "http://127.0.0.1:" + suite.port("pki-service"));
+      start(pool, List.of(SERVICES.getLast()), deviceApi, ports, started);
     } catch (ExecutionException e) {
       suite.close();
       throw new IllegalStateException("a service failed to start", e.getCause());
     }
     return suite;
+  }
+
+  private static void start(
+      java.util.concurrent.ExecutorService pool,
+      List<Service> services,
+      Map<String, String> settings,
+      Map<String, Integer> ports,
+      Map<String, ConfigurableApplicationContext> started)
+      throws InterruptedException, ExecutionException {
+    List<Future<?>> futures = new ArrayList<>();
+    for (Service service : services) {
+      futures.add(
+          pool.submit(
+              () -> {
+                List<String> args = new ArrayList<>();
+                settings.forEach((k, v) -> args.add("--" + k + "=" + v));
+                args.add("--server.port=" + ports.getOrDefault(service.name(), 0));
+                var app = new SpringApplicationBuilder(service.application());
+                app.registerShutdownHook(false);
+                started.put(service.name(), app.run(args.toArray(String[]::new)));
+              }));
+    }
+    for (Future<?> future : futures) {
+      future.get();
+    }
   }
 
   /** The port a service listens on. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ems.embedded.TestInfrastructure;
 import dev.ems.launcher.Suite;
+import dev.ems.simulator.SimulatedDevice;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,6 +57,9 @@ class SuiteIT {
       assertThat(health.at("/components/db/status").asString()).isEqualTo("UP");
       assertThat(health.at("/components/kafka/status").asString()).isEqualTo("UP");
 
+      if (service.name().equals("device-api")) {
+        continue; // no operator API: devices authenticate by certificate (DeviceApiIT, journey)
+      }
       var anonymous =
           send(HttpRequest.newBuilder(uri(service.name(), "/api/v1/anything")).GET().build());
       assertThat(anonymous.statusCode()).as(service.name()).isEqualTo(401);
@@ -67,7 +71,7 @@ class SuiteIT {
   }
 
   @Test
-  void operatorCreatesADeviceRequestsAConfigAndTheDeviceFetchesItWithEtagAnd304() throws Exception {
+  void zeroTouchJourneyFromInventoryToAppliedConfigAndRevocation() throws Exception {
     var created =
         send(
             post(
@@ -76,6 +80,7 @@ class SuiteIT {
                 "{\"serial\":\"SYS-0001\",\"model\":\"ow-x86\",\"name\":\"branch-sys\"}"));
     assertThat(created.statusCode()).isEqualTo(201);
     String deviceId = json.readTree(created.body()).get("id").asString();
+    String token = json.readTree(created.body()).get("bootstrapToken").asString();
 
     var accepted =
         send(
@@ -85,45 +90,67 @@ class SuiteIT {
                 "{\"variables\":{\"timezone\":\"Europe/Berlin\"}}"));
     assertThat(accepted.statusCode()).isEqualTo(202);
     String statusUrl = accepted.headers().firstValue("Location").orElseThrow();
-
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               JsonNode status = json.readTree(send(get("sc-service", statusUrl)).body());
               assertThat(status.get("status").asString()).isEqualTo("COMPLETED");
-              assertThat(status.get("configVersion").asInt()).isEqualTo(1);
             });
 
-    HttpResponse<String>[] fetched = new HttpResponse[1];
+    // the device: its own key, enrollment with serial + token + CSR through device-api and PKI
+    var device =
+        new SimulatedDevice(
+            http, "http://127.0.0.1:" + suite.port("device-api"), "SYS-0001", "X-SSL-Client-Cert");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> device.enroll(token) == 200);
+    assertThat(device.deviceId()).isEqualTo(deviceId);
+    assertThat(
+            new SimulatedDevice(
+                    http,
+                    "http://127.0.0.1:" + suite.port("device-api"),
+                    "SYS-0001",
+                    "X-SSL-Client-Cert")
+                .enroll(token))
+        .as("a used token enrolls no other key")
+        .isEqualTo(409);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> device.fetchConfig() == 200);
+    assertThat(device.config().version()).isEqualTo(1);
+    assertThat(device.config().bundle().toString()).contains("option timezone 'Europe/Berlin'");
+    assertThat(device.config().etag())
+        .isEqualTo("\"" + device.config().bundle().get("sha256").asString() + "\"");
+    assertThat(device.fetchConfig()).isEqualTo(304);
+
+    assertThat(device.reportApply(true, null)).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              fetched[0] = send(device(deviceId).build());
-              assertThat(fetched[0].statusCode()).isEqualTo(200);
+              JsonNode version =
+                  json.readTree(
+                      send(get("sc-service", "/api/v1/devices/" + deviceId + "/configs/1")).body());
+              assertThat(version.get("applyStatus").asString()).isEqualTo("APPLIED");
+              JsonNode sc =
+                  json.readTree(send(get("sc-service", "/api/v1/devices/" + deviceId)).body());
+              assertThat(sc.get("configStatus").asString()).isEqualTo("APPLIED");
             });
-    String etag = fetched[0].headers().firstValue("ETag").orElseThrow();
-    JsonNode bundle = json.readTree(fetched[0].body());
-    assertThat(etag).isEqualTo("\"" + bundle.get("sha256").asString() + "\"");
-    assertThat(fetched[0].headers().firstValue("X-Config-Version")).hasValue("1");
-    assertThat(bundle.at("/files/0/content").asString())
-        .contains("option timezone 'Europe/Berlin'");
+    assertThat(device.heartbeat(60, "ESTABLISHED").statusCode()).isEqualTo(200);
 
-    var notModified = send(device(deviceId).header("If-None-Match", etag).build());
-    assertThat(notModified.statusCode()).isEqualTo(304);
-    assertThat(notModified.body()).isEmpty();
-
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              var health =
-                  send(get("diagnostic-service", "/api/v1/devices/" + deviceId + "/health"));
-              assertThat(health.statusCode()).isEqualTo(200);
-              assertThat(json.readTree(health.body()).get("health").asString())
-                  .isEqualTo("UNKNOWN");
-            });
+    JsonNode certs =
+        json.readTree(
+            send(get("pki-service", "/api/v1/end-entities/" + deviceId + "/certificates")).body());
+    String serial = certs.get(0).get("serial").asString();
+    var revoked =
+        send(
+            post(
+                "pki-service",
+                "/api/v1/certificates/" + serial + "/revoke",
+                "{\"reason\":\"keyCompromise\"}"));
+    assertThat(revoked.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(15)).until(() -> device.fetchConfig() == 401);
   }
 
   @Test
@@ -193,12 +220,5 @@ class SuiteIT {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
-  }
-
-  /** TEMPORARY: the device names itself with X-Device-Id until enrollment brings certificates. */
-  private static HttpRequest.Builder device(String deviceId) {
-    return HttpRequest.newBuilder(uri("device-api", "/device/v1/config"))
-        .header("X-Device-Id", deviceId)
-        .GET();
   }
 }
