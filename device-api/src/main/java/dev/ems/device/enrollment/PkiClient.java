@@ -55,8 +55,9 @@ class PkiClient {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     return Mono.defer(
+            // the request's own timeout bounds each attempt; no Reactor timeout, which would
+            // cancel the exchange and log the dropped error
             () -> Mono.fromFuture(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())))
-        .timeout(pki.timeout())
         .onErrorMap(e -> !(e instanceof EmsException), e -> new PkiUnavailable(e.toString()))
         .flatMap(this::toIssued)
         .retryWhen(
