@@ -64,6 +64,11 @@ public final class SimulatedDevice {
     return config;
   }
 
+  /** The certificate EMS issued to this device (PEM), or null before enrollment. */
+  public String certificatePem() {
+    return certificatePem;
+  }
+
   /** Enrolls; returns the HTTP status (200 when enrolled). */
   public int enroll(String bootstrapToken) throws Exception {
     String body =

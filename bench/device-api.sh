@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# device-api config path vs nginx serving the same bytes as a static file, same machine, same run,
+# interleaved. Closed loop (wrk, 1,000 connections): throughput. Open loop (h2load --h1 --rps,
+# 1,000 connections): latency at a fixed offered rate. Both for 200 and 304.
+#   bench/device-api.sh                  # DEVICES=200 DURATION=15 RATE=25000
+# Needs wrk, h2load (nghttp2-client) and nginx (apt-get install -y wrk nghttp2-client nginx).
+# The per-device rate limit stays on the path but is raised so that it does not limit the load.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+DEVICES="${DEVICES:-200}"; DURATION="${DURATION:-15}"; RATE="${RATE:-25000}"; CONNS="${CONNS:-1000}"
+OUT="$(pwd)/bench/out/device-api"; rm -rf "$OUT"; mkdir -p "$OUT"
+ulimit -n 65536 || true
+
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true install -pl bench -am
+CP="bench/target/classes:$(./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)"
+
+echo "== starting the suite (EMS_HOME=$OUT/ems)"
+EMS_HOME="$OUT/ems" DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
+  "$JAVA_HOME/bin/java" -jar launcher/target/launcher-*-exec.jar > "$OUT/suite.log" 2>&1 &
+SUITE=$!
+trap 'kill $SUITE 2>/dev/null; nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true' EXIT
+until grep -q '^EMS ready' "$OUT/suite.log"; do sleep 2; kill -0 $SUITE || { tail -50 "$OUT/suite.log"; exit 1; }; done
+grep '^EMS ready' "$OUT/suite.log"
+"$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.DeviceFleetSetup "$OUT" "$DEVICES" "$(cat "$OUT/ems/admin-key")"
+
+mkdir -p "$OUT/www/device/v1"; cp "$OUT/config.json" "$OUT/www/device/v1/config"
+cat > "$OUT/nginx.conf" <<NGINX
+worker_processes 1;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  etag on;
+  default_type application/json;
+  server { listen 127.0.0.1:18080; root $OUT/www; }
+}
+NGINX
+nginx -c "$OUT/nginx.conf"
+NGINX_ETAG=$(curl -s -D - -o /dev/null http://127.0.0.1:18080/device/v1/config | tr -d '\r' | sed -n 's/^ETag: //Ip')
+API_ETAG=$(cat "$OUT/etag.txt"); CERT=$(cat "$OUT/cert-header.txt")
+echo "body: $(wc -c < "$OUT/config.json") bytes; nginx ETag $NGINX_ETAG; device-api ETag $API_ETAG"
+
+cat > "$OUT/api200.lua" <<'LUA'
+dofile(os.getenv("FLEET"))
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/device/v1/config", { ["X-SSL-Client-Cert"] = certs[(i % #certs) + 1] })
+end
+LUA
+cat > "$OUT/api304.lua" <<'LUA'
+dofile(os.getenv("FLEET"))
+local i = 0
+request = function()
+  i = i + 1
+  local n = (i % #certs) + 1
+  return wrk.format("GET", "/device/v1/config", { ["X-SSL-Client-Cert"] = certs[n], ["If-None-Match"] = etags[n] })
+end
+LUA
+export FLEET="$OUT/fleet.lua"
+
+wrk_rps() { wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" 2>&1 | tee -a "$OUT/wrk.log" | awk '/Requests\/sec/ {print $2}'; }
+p99() { # h2load per-request log: start(us) status duration(us)
+  sort -n -k3 "$1" | awk '{a[NR]=$3} END {if (NR==0) {print "n/a"} else {printf "%.1f", a[int(NR*0.99)]/1000}}'; }
+h2() { local log="$1"; shift; rm -f "$log"; h2load --h1 -c"$CONNS" -m1 --rps=$((RATE / CONNS)) -D "$DURATION" --log-file="$log" "$@" > "$log.out" 2>&1 || true
+  echo "$(p99 "$log") ms p99, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1)"; }
+
+for round in 1 2; do
+  echo "== round $round: closed loop (wrk -t2 -c$CONNS -d${DURATION}s)"
+  N200=$(wrk_rps http://127.0.0.1:18080/device/v1/config)
+  A200=$(wrk_rps -s "$OUT/api200.lua" http://127.0.0.1:8080)
+  N304=$(wrk_rps -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
+  A304=$(wrk_rps -s "$OUT/api304.lua" http://127.0.0.1:8080)
+  echo "== round $round: open loop (h2load --h1 -c$CONNS --rps total $RATE/s, ${DURATION}s)"
+  L_N200=$(h2 "$OUT/h2-n200.log" http://127.0.0.1:18080/device/v1/config)
+  L_A200=$(h2 "$OUT/h2-a200.log" -H "X-SSL-Client-Cert: $CERT" http://127.0.0.1:8080/device/v1/config)
+  L_N304=$(h2 "$OUT/h2-n304.log" -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
+  L_A304=$(h2 "$OUT/h2-a304.log" -H "X-SSL-Client-Cert: $CERT" -H "If-None-Match: $API_ETAG" http://127.0.0.1:8080/device/v1/config)
+  printf '\n| round %s | nginx req/s | device-api req/s | ratio | open loop %s/s: nginx | device-api |\n' "$round" "$RATE"
+  printf '|---|---|---|---|---|---|\n'
+  printf '| 200 | %s | %s | %.2f | %s | %s |\n' "$N200" "$A200" "$(echo "$A200 / $N200" | bc -l)" "$L_N200" "$L_A200"
+  printf '| 304 | %s | %s | %.2f | %s | %s |\n\n' "$N304" "$A304" "$(echo "$A304 / $N304" | bc -l)" "$L_N304" "$L_A304"
+done
+uptime
