@@ -8,7 +8,6 @@ import dev.ems.common.event.ConfigStatusReported;
 import dev.ems.common.event.DeviceFeaturesChanged;
 import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
-import dev.ems.embedded.TestInfrastructure;
 import dev.ems.launcher.Suite;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,10 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class FeatureRolloutSuiteIT {
 
-  private static final String ADMIN = "Bearer " + TestInfrastructure.ADMIN_KEY;
+  private static final String ADMIN = RunningSuite.ADMIN;
   private static final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final JsonMapper json = new JsonMapper();
@@ -40,19 +36,7 @@ class FeatureRolloutSuiteIT {
 
   @BeforeAll
   static void startSuite() throws Exception {
-    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    Map<String, String> settings = new HashMap<>();
-    settings.put("spring.datasource.url", TestInfrastructure.jdbcUrl());
-    settings.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafka().bootstrapServers());
-    settings.put("ems.platform.bootstrap-admin-key", TestInfrastructure.ADMIN_KEY);
-    suite = Suite.start(settings, Map.of(), 2);
-  }
-
-  @AfterAll
-  static void stopSuite() {
-    if (suite != null) {
-      suite.close();
-    }
+    suite = RunningSuite.get();
   }
 
   @Test

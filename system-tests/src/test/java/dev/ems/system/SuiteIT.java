@@ -3,7 +3,6 @@ package dev.ems.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ems.embedded.TestInfrastructure;
 import dev.ems.launcher.Suite;
 import dev.ems.simulator.SimulatedDevice;
 import java.net.URI;
@@ -11,9 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -25,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class SuiteIT {
 
-  private static final String ADMIN = "Bearer " + TestInfrastructure.ADMIN_KEY;
+  private static final String ADMIN = RunningSuite.ADMIN;
   private static final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final JsonMapper json = new JsonMapper();
@@ -33,19 +29,7 @@ class SuiteIT {
 
   @BeforeAll
   static void startSuite() throws Exception {
-    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    Map<String, String> settings = new HashMap<>();
-    settings.put("spring.datasource.url", TestInfrastructure.jdbcUrl());
-    settings.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafka().bootstrapServers());
-    settings.put("ems.platform.bootstrap-admin-key", TestInfrastructure.ADMIN_KEY);
-    suite = Suite.start(settings, Map.of(), 2);
-  }
-
-  @AfterAll
-  static void stopSuite() {
-    if (suite != null) {
-      suite.close();
-    }
+    suite = RunningSuite.get();
   }
 
   @Test
