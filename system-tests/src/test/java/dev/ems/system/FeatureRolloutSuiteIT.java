@@ -3,18 +3,16 @@ package dev.ems.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ems.common.envelope.EventEnvelope;
-import dev.ems.common.event.ConfigStatusReported;
 import dev.ems.common.event.DeviceFeaturesChanged;
 import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
 import dev.ems.launcher.Suite;
+import dev.ems.simulator.SimulatedDevice;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +61,17 @@ class FeatureRolloutSuiteIT {
         .until(() -> send("GET", "sc-service", configs + "1", null).statusCode() == 200);
     assertThat(send("GET", "sc-service", configs + "1", null).body())
         .doesNotContain("ntp.feature.example");
+    // the device enrolls through device-api and pki-service and runs version 1
+    var device =
+        new SimulatedDevice(
+            http, "http://127.0.0.1:" + suite.port("device-api"), serial, "X-SSL-Client-Cert");
+    String token = json.readTree(created.body()).get("bootstrapToken").asString();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> device.enroll(token) == 200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> device.fetchConfig() == 200);
+    assertThat(device.config().version()).isEqualTo(1);
 
     // tw-service learns the device from SC's events, then the operator enables NTP/DNS.
     String features = "/api/v1/devices/" + deviceId + "/features";
@@ -84,6 +93,11 @@ class FeatureRolloutSuiteIT {
     assertThat(version.get("files").toString())
         .contains("ntp.feature.example")
         .contains("Europe/Vienna");
+    // ... and device-api serves the new version to the device
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> device.fetchConfig() == 200 && device.config().version() == 2);
+    assertThat(device.config().bundle().toString()).contains("ntp.feature.example");
 
     // SC rendered with exactly the set tw-service holds, which is the topic's newest record.
     JsonNode twSet = json.readTree(send("GET", "tw-service", features, null).body());
@@ -110,20 +124,11 @@ class FeatureRolloutSuiteIT {
         .until(() -> send("GET", "sc-service", configs + "3", null).statusCode() == 200);
     JsonNode v3 = json.readTree(send("GET", "sc-service", configs + "3", null).body());
     assertThat(v3.get("files").toString()).contains("Allow-SSH");
-    // What device-api puts on Kafka when the device reports that applying version 3 failed.
-    TestEvents.publish(
-        Topics.DEVICE_REPORTS,
-        EventEnvelope.of(
-            "/device-api/reports",
-            "default",
-            deviceId,
-            new ConfigStatusReported(
-                UUID.fromString(deviceId),
-                3,
-                v3.get("sha256").asString(),
-                "FAILED",
-                "uci commit failed",
-                Instant.now())));
+    // the device fetches version 3 and reports through device-api that applying it failed
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> device.fetchConfig() == 200 && device.config().version() == 3);
+    assertThat(device.reportApply(false, "uci commit failed")).isEqualTo(202);
 
     await()
         .atMost(Duration.ofSeconds(30))
