@@ -166,6 +166,7 @@ class HeartbeatIngest {
         metrics.skewed();
       }
     }
+    metrics.steady(touched.size());
     return touched.size();
   }
 

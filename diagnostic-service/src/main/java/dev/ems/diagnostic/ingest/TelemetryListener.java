@@ -66,7 +66,14 @@ class TelemetryListener {
       id = ID,
       idIsGroup = false,
       topics = Topics.DEVICE_TELEMETRY,
-      containerFactory = "telemetryListenerFactory")
+      containerFactory = "telemetryListenerFactory",
+      // big polls: one commit for many heartbeats; the broker holds a fetch up to 500 ms to fill
+      // it, a delay that is small against the heartbeat interval
+      properties = {
+        "max.poll.records=${diag.telemetry-max-poll-records}",
+        "fetch.min.bytes=1048576",
+        "fetch.max.wait.ms=500"
+      })
   void on(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
     List<EventEnvelope<HeartbeatReceived>> batch = new ArrayList<>(records.size());
     Map<Integer, Instant> newest = new HashMap<>();

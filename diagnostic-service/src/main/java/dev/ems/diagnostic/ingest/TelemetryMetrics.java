@@ -20,6 +20,7 @@ public class TelemetryMetrics {
   private final MeterRegistry registry;
   private final Counter received;
   private final Counter accepted;
+  private final Counter steady;
   private final Counter skewed;
   private final Counter offline;
   private final Timer ingestTime;
@@ -29,6 +30,7 @@ public class TelemetryMetrics {
     this.registry = registry;
     this.received = registry.counter("diag.heartbeats.received");
     this.accepted = registry.counter("diag.heartbeats.accepted");
+    this.steady = registry.counter("diag.heartbeats.steady");
     this.skewed = registry.counter("diag.heartbeats.clock-skew");
     this.offline = registry.counter("diag.devices.marked-offline");
     this.ingestTime = registry.timer("diag.ingest.time");
@@ -50,6 +52,11 @@ public class TelemetryMetrics {
 
   void accepted(int n) {
     accepted.increment(n);
+  }
+
+  /** Heartbeats stored by the set-based fast path (nothing but liveness changed). */
+  void steady(int n) {
+    steady.increment(n);
   }
 
   void skewed() {

@@ -3,8 +3,6 @@ package dev.ems.diagnostic.system;
 import dev.ems.common.envelope.EventDecodingException;
 import dev.ems.common.event.Topics;
 import java.time.Clock;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,9 +28,9 @@ class DiagnosticConfiguration {
 
   /**
    * Heartbeats arrive at ~1,700/s for 100k devices; a batch listener lets one transaction write a
-   * whole poll (a few statements per batch instead of several per event). Larger polls and a
-   * minimum fetch size make batches bigger under load without delaying a quiet topic much.
-   * Partition idle events keep the ingest watermark of quiet partitions current.
+   * whole poll (a few statements per batch instead of several per event); the listener's consumer
+   * properties make polls big. Partition idle events keep the watermark of quiet partitions
+   * current.
    */
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, byte[]> telemetryListenerFactory(
@@ -47,11 +45,6 @@ class DiagnosticConfiguration {
     ContainerProperties container = factory.getContainerProperties();
     container.setAckMode(ContainerProperties.AckMode.BATCH);
     container.setIdlePartitionEventInterval(properties.sweepInterval().toMillis());
-    Properties consumer = new Properties();
-    consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.telemetryMaxPollRecords());
-    consumer.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
-    consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-    container.setKafkaConsumerProperties(consumer);
     return factory;
   }
 

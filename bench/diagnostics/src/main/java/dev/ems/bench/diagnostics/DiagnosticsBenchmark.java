@@ -81,6 +81,7 @@ public final class DiagnosticsBenchmark {
             .start(
                 () -> {
                   sleepUntil(steadyFrom);
+                  lag.steady();
                   steadyEvents.set((long) counter(meters, "diag.heartbeats.received"));
                   steadyTime[0] = timer(meters).totalTime(TimeUnit.MILLISECONDS);
                 });
@@ -108,11 +109,16 @@ public final class DiagnosticsBenchmark {
     System.out.printf(
         "lost                    %,d%n", Math.max(0, generator.produced() - consumed));
     System.out.printf(
-        "accepted (stored)       %,d%n", (long) counter(meters, "diag.heartbeats.accepted"));
+        "accepted (stored)       %,d, of which fast path %,d%n",
+        (long) counter(meters, "diag.heartbeats.accepted"),
+        (long) counter(meters, "diag.heartbeats.steady"));
     System.out.printf(
         "achieved produce rate   %.0f events/s%n",
         generator.produced() / (double) duration.toSeconds());
     System.out.printf("max consumer lag        %,d records%n", lag.max());
+    System.out.printf(
+        "max consumer lag        %,d records (steady state, after first interval)%n",
+        lag.steadyMax());
     System.out.printf(
         "ingest DB time / event  %.3f ms (whole run, %d batches)%n",
         totalMs / Math.max(1, consumed), timer(meters).count());

@@ -16,6 +16,7 @@ final class LagMonitor implements Runnable {
   private final AdminClient admin;
   private volatile boolean running = true;
   private volatile long max;
+  private volatile long steadyMax = -1;
   private volatile double maxLoad;
   private double loadSum;
   private int loadSamples;
@@ -44,6 +45,9 @@ final class LagMonitor implements Runnable {
           lag += e.getValue().offset() - committed.get(e.getKey()).offset();
         }
         max = Math.max(max, lag);
+        if (steadyMax >= 0) {
+          steadyMax = Math.max(steadyMax, lag);
+        }
         sampleLoad();
         Thread.sleep(1000);
       } catch (InterruptedException e) {
@@ -79,6 +83,15 @@ final class LagMonitor implements Runnable {
     return loadSamples == 0
         ? "n/a"
         : String.format("avg %.1f, max %.1f (1-min load average)", loadSum / loadSamples, maxLoad);
+  }
+
+  /** From now on, also keep the maximum separately (steady state, after the first interval). */
+  void steady() {
+    steadyMax = 0;
+  }
+
+  long steadyMax() {
+    return steadyMax;
   }
 
   long max() {
