@@ -61,8 +61,8 @@ class EnrollmentService {
 
   Mono<Enrollment> enroll(String serial, String token, String csrPem) {
     String tokenHash = ApiKeys.hash(token);
-    String csrHash = DeviceAuthenticator.sha256(csrDer(csrPem));
-    return Mono.fromCallable(() -> check(serial, tokenHash, csrHash))
+    // the token is checked before the CSR is even parsed: a stranger learns nothing about CSRs
+    return Mono.fromCallable(() -> check(serial, tokenHash, csrPem))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
             checked -> {
@@ -70,6 +70,7 @@ class EnrollmentService {
                 return Mono.just(checked.previous().get());
               }
               EnrollableDevice device = checked.device();
+              String csrHash = checked.csrHash();
               return pki.enroll(device.tenant(), device.id(), csrPem)
                   .onErrorMap(
                       PkiClient.PkiUnavailable.class,
@@ -82,9 +83,9 @@ class EnrollmentService {
             });
   }
 
-  private record Checked(EnrollableDevice device, Optional<Enrollment> previous) {}
+  private record Checked(EnrollableDevice device, String csrHash, Optional<Enrollment> previous) {}
 
-  private Checked check(String serial, String tokenHash, String csrHash) {
+  private Checked check(String serial, String tokenHash, String csrPem) {
     EnrollableDevice device =
         directory
             .byToken(tokenHash)
@@ -98,15 +99,16 @@ class EnrollmentService {
     if (!device.active()) {
       throw new EmsException(ErrorCode.DEVICE_DECOMMISSIONED, "The device is decommissioned");
     }
+    String csrHash = DeviceAuthenticator.sha256(csrDer(csrPem));
     if (device.tokenUsedAt() != null) {
       return new Checked(
-          device, Optional.of(previous(device.id(), csrHash).orElseThrow(() -> used())));
+          device, csrHash, Optional.of(previous(device.id(), csrHash).orElseThrow(() -> used())));
     }
     if (device.tokenExpiresAt() != null && device.tokenExpiresAt().isBefore(Instant.now())) {
       throw new EmsException(
           ErrorCode.BOOTSTRAP_TOKEN_EXPIRED, "The bootstrap token has expired", "bootstrapToken");
     }
-    return new Checked(device, Optional.empty());
+    return new Checked(device, csrHash, Optional.empty());
   }
 
   private Enrollment complete(
