@@ -152,6 +152,65 @@ class ConfigLifecycleIT {
     assertThat(requests(device)).isEqualTo(2);
   }
 
+  @Autowired FeatureRegeneration regeneration;
+
+  @Test
+  void replayingTheCompactedFeatureTopicRebuildsScsCopyExactly() throws Exception {
+    String a =
+        api.createDevice(
+            Map.of("serial", "RP-" + UUID.randomUUID(), "model", "ow-x86", "name", "a"));
+    String b =
+        api.createDevice(
+            Map.of("serial", "RP-" + UUID.randomUUID(), "model", "ow-x86", "name", "b"));
+    publishFeatures(a, 1, Map.of("ntp_servers", java.util.List.of("ntp.a1")));
+    publishFeatures(a, 2, Map.of("ntp_servers", java.util.List.of("ntp.a2")));
+    publishFeatures(b, 5, Map.of("timezone", "Asia/Tokyo"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(storedFeatures(a)).contains("ntp.a2");
+              assertThat(storedFeatures(b)).contains("Asia/Tokyo");
+            });
+    String before = storedFeatures(a) + "|" + storedFeatures(b);
+
+    jdbc.sql("delete from device_features where device_id in (?, ?)")
+        .params(UUID.fromString(a), UUID.fromString(b))
+        .update();
+    for (var record :
+        TestEvents.read(Topics.TW_DEVICE_FEATURES, r -> false, Duration.ofSeconds(3))) {
+      var event = TestEvents.decodeOrNull(record, DeviceFeaturesChanged.class);
+      if (event != null) {
+        regeneration.onFeaturesChanged(event.tenant(), event.payload());
+      }
+    }
+
+    assertThat(storedFeatures(a) + "|" + storedFeatures(b)).isEqualTo(before);
+  }
+
+  private void publishFeatures(String device, long revision, Map<String, Object> params) {
+    TestEvents.publish(
+        Topics.TW_DEVICE_FEATURES,
+        EventEnvelope.of(
+            "/tw",
+            "default",
+            device,
+            new DeviceFeaturesChanged(
+                UUID.fromString(device),
+                revision,
+                Map.of("ntp-dns", new FeatureSetting(1, params)),
+                Instant.parse("2026-01-01T00:00:00Z").plusSeconds(revision))));
+  }
+
+  private String storedFeatures(String device) {
+    return jdbc.sql(
+            "select features::text || '@' || revision from device_features where device_id = ?")
+        .param(UUID.fromString(device))
+        .query(String.class)
+        .optional()
+        .orElse("none");
+  }
+
   @Test
   void dryRunReturnsTheFilesAndStoresNothing() throws Exception {
     String device =
