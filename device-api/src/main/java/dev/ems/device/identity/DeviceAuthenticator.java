@@ -27,6 +27,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 @Component
 public class DeviceAuthenticator {
 
+  /** Compiled once: the forwarded certificate is decoded on every device request. */
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
+
   private final Credentials credentials;
   private final DeviceDirectory directory;
   private final Set<String> trustedProxies;
@@ -93,9 +96,11 @@ public class DeviceAuthenticator {
   static byte[] der(String header) {
     String pem = header.contains("%") ? URLDecoder.decode(header, StandardCharsets.UTF_8) : header;
     String base64 =
-        pem.replace("-----BEGIN CERTIFICATE-----", "")
-            .replace("-----END CERTIFICATE-----", "")
-            .replaceAll("[\\s\\t]", "");
+        WHITESPACE
+            .matcher(
+                pem.replace("-----BEGIN CERTIFICATE-----", "")
+                    .replace("-----END CERTIFICATE-----", ""))
+            .replaceAll("");
     try {
       return Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {

@@ -40,7 +40,7 @@ class ApplyStatusService {
           "config status for unknown device {} of tenant {} ignored", report.deviceId(), tenant);
       return;
     }
-    Optional<ConfigVersions.ConfigVersion> current = versions.latest(report.deviceId());
+    Optional<ConfigVersions.Head> current = versions.latestHead(report.deviceId());
     Optional<ConfigVersions.ConfigVersion> reported =
         versions.find(report.deviceId(), report.version());
     String status = "FAILED".equals(report.status()) ? "FAILED" : "APPLIED";

@@ -47,7 +47,7 @@ class ConfigPublisher {
       UUID requestId,
       Integer rollbackOf) {
     jdbc.sql("select id from device where id = ? for update").param(deviceId).query().listOfRows();
-    Optional<ConfigVersions.ConfigVersion> latest = versions.latest(deviceId);
+    Optional<ConfigVersions.Head> latest = versions.latestHead(deviceId);
     if (latest.isPresent() && latest.get().sha256().equals(sha256)) {
       return new Published(latest.get().version(), sha256, false);
     }

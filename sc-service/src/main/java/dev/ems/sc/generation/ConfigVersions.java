@@ -44,6 +44,19 @@ class ConfigVersions {
     this.json = json;
   }
 
+  /** A version's number and hash, without its files. */
+  record Head(int version, String sha256) {}
+
+  /** The device's current version number and hash; no files are read or parsed. */
+  Optional<Head> latestHead(UUID deviceId) {
+    return jdbc.sql(
+            "select version, sha256 from config_version where device_id = ?"
+                + " order by version desc limit 1")
+        .param(deviceId)
+        .query((rs, n) -> new Head(rs.getInt(1), rs.getString(2)))
+        .optional();
+  }
+
   Optional<ConfigVersion> latest(UUID deviceId) {
     return jdbc.sql(
             "select "
