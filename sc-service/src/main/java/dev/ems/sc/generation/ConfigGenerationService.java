@@ -13,17 +13,18 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The consumer side of a config request: claim it (PROCESSING), parse the input, render outside any
- * transaction, then store and publish the version and complete the request — or fail it with the
- * reason. Idempotent: a request already COMPLETED or FAILED is left alone, so a redelivered record
- * makes no second version; a poison request ends FAILED and is never retried.
+ * The consumer side of a config request: claim it (PROCESSING, one statement), parse the input,
+ * render outside any transaction, then store and publish the version and complete the request in
+ * one transaction — or fail it with the reason. Idempotent: a request already COMPLETED or FAILED
+ * is left alone and the final transaction re-checks under a row lock, so a redelivered record makes
+ * no second version; a poison request ends FAILED and is never retried.
  */
 @Service
 class ConfigGenerationService {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigGenerationService.class);
 
-  private final ConfigRequestRepository requests;
+  private final ConfigRequestClaims claims;
   private final Devices devices;
   private final ConfigRenderer renderer;
   private final ConfigPublisher publisher;
@@ -31,13 +32,13 @@ class ConfigGenerationService {
   private final TransactionTemplate tx;
 
   ConfigGenerationService(
-      ConfigRequestRepository requests,
+      ConfigRequestClaims claims,
       Devices devices,
       ConfigRenderer renderer,
       ConfigPublisher publisher,
       JsonMapper json,
       TransactionTemplate tx) {
-    this.requests = requests;
+    this.claims = claims;
     this.devices = devices;
     this.renderer = renderer;
     this.publisher = publisher;
@@ -45,16 +46,16 @@ class ConfigGenerationService {
     this.tx = tx;
   }
 
-  private record Claim(String tenant, UUID deviceId, String input, String requestedBy) {}
-
   void process(UUID requestId) {
-    Claim claim = tx.execute(s -> claim(requestId));
-    if (claim == null) {
+    Optional<ConfigRequestClaims.Claim> claimed = claims.claim(requestId);
+    if (claimed.isEmpty()) {
+      log.debug("config request {} is unknown or already final; skipping its record", requestId);
       return;
     }
+    ConfigRequestClaims.Claim claim = claimed.get();
     Device device = devices.require(claim.tenant(), claim.deviceId());
     if (!device.isActive()) {
-      finish(requestId, r -> r.failed("the device is decommissioned"));
+      claims.fail(requestId, "the device is decommissioned");
       return;
     }
     ConfigRenderer.Rendering rendering;
@@ -63,12 +64,14 @@ class ConfigGenerationService {
           json.readValue(claim.input(), new TypeReference<Map<String, Object>>() {});
       rendering = renderer.render(device, input);
     } catch (ConfigRenderer.RenderFailure e) {
-      finish(requestId, r -> r.failed(e.getMessage()));
+      claims.fail(requestId, e.getMessage());
       return;
     }
-    finish(
-        requestId,
-        r -> {
+    tx.executeWithoutResult(
+        s -> {
+          if (!claims.lockProcessing(requestId)) {
+            return;
+          }
           var published =
               publisher.publish(
                   claim.tenant(),
@@ -79,27 +82,7 @@ class ConfigGenerationService {
                   claim.requestedBy(),
                   requestId,
                   null);
-          r.completed(published.version());
+          claims.complete(requestId, published.version());
         });
-  }
-
-  private Claim claim(UUID requestId) {
-    Optional<ConfigRequest> found = requests.lockById(requestId);
-    if (found.isEmpty()) {
-      log.warn("config request {} does not exist; ignoring its queue record", requestId);
-      return null;
-    }
-    ConfigRequest request = found.get();
-    if (request.status().isFinal()) {
-      return null;
-    }
-    request.processing();
-    return new Claim(
-        request.tenant(), request.deviceId(), request.variablesJson(), request.requestedBy());
-  }
-
-  private void finish(UUID requestId, java.util.function.Consumer<ConfigRequest> change) {
-    tx.executeWithoutResult(
-        s -> requests.lockById(requestId).filter(r -> !r.status().isFinal()).ifPresent(change));
   }
 }

@@ -82,24 +82,6 @@ class ConfigRequest {
     this.updatedAt = createdAt;
   }
 
-  void processing() {
-    status = Status.PROCESSING;
-    updatedAt = Instant.now();
-  }
-
-  void completed(int version) {
-    status = Status.COMPLETED;
-    configVersion = version;
-    failureReason = null;
-    updatedAt = Instant.now();
-  }
-
-  void failed(String reason) {
-    status = Status.FAILED;
-    failureReason = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
-    updatedAt = Instant.now();
-  }
-
   UUID id() {
     return id;
   }

@@ -6,11 +6,13 @@ import dev.ems.common.event.Topics;
 import dev.ems.platform.outbox.Outbox;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.Devices;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,6 +28,7 @@ class ConfigRequestService {
   private final JsonMapper json;
   private final TransactionTemplate tx;
   private final ConfigRenderer renderer;
+  private final JdbcClient jdbc;
 
   ConfigRequestService(
       ConfigRequestRepository requests,
@@ -33,8 +36,10 @@ class ConfigRequestService {
       Outbox outbox,
       JsonMapper json,
       TransactionTemplate tx,
-      ConfigRenderer renderer) {
+      ConfigRenderer renderer,
+      JdbcClient jdbc) {
     this.renderer = renderer;
+    this.jdbc = jdbc;
     this.requests = requests;
     this.devices = devices;
     this.outbox = outbox;
@@ -52,7 +57,7 @@ class ConfigRequestService {
       Map<String, Object> variables,
       String idempotencyKey,
       String requestedBy) {
-    devices.requireActive(tenant, deviceId);
+    devices.checkActive(tenant, deviceId);
     if (idempotencyKey != null) {
       Optional<ConfigRequest> existing =
           requests.findByTenantAndDeviceIdAndIdempotencyKey(tenant, deviceId, idempotencyKey);
@@ -81,7 +86,22 @@ class ConfigRequestService {
     var request =
         new ConfigRequest(
             tenant, deviceId, json.writeValueAsString(variables), idempotencyKey, requestedBy);
-    requests.saveAndFlush(request);
+    // plain SQL: the entity would cost a merge and a flush on the hottest write path
+    jdbc.sql(
+            "insert into config_request (id, tenant_id, device_id, status, variables,"
+                + " idempotency_key, requested_by, created_at, updated_at)"
+                + " values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)")
+        .params(
+            request.id(),
+            tenant,
+            deviceId,
+            request.status().name(),
+            request.variablesJson(),
+            idempotencyKey,
+            requestedBy,
+            Timestamp.from(request.createdAt()),
+            Timestamp.from(request.updatedAt()))
+        .update();
     outbox.append(
         Topics.SC_CONFIG_REQUESTS,
         EventEnvelope.of(

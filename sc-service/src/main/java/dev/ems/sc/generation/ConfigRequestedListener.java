@@ -17,7 +17,7 @@ class ConfigRequestedListener {
     this.events = events;
   }
 
-  @KafkaListener(topics = Topics.SC_CONFIG_REQUESTS, concurrency = "2")
+  @KafkaListener(topics = Topics.SC_CONFIG_REQUESTS, concurrency = "${sc.generation-concurrency:6}")
   void on(ConsumerRecord<String, byte[]> record) {
     if (events.is(record, ConfigRequested.class)) {
       generation.process(events.decode(record, ConfigRequested.class).payload().requestId());

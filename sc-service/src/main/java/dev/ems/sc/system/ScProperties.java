@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bootstrapTokenTtl how long a bootstrap token stays valid for enrollment
  * @param emsEndpoint the EMS management endpoint devices tunnel to (template variable {@code
  *     ems.endpoint})
+ * @param generationConcurrency consumers of the config-request queue; more than the topic's
+ *     partitions stay idle
  */
 @Validated
 @ConfigurationProperties("sc")
@@ -22,4 +24,5 @@ public record ScProperties(
     @Min(1) @Max(10_000) int maxVariables,
     @Min(1024) int maxRenderedBytes,
     @NotNull Duration bootstrapTokenTtl,
-    @NotNull String emsEndpoint) {}
+    @NotNull String emsEndpoint,
+    @Min(1) @Max(64) int generationConcurrency) {}

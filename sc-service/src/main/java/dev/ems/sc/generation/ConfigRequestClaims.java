@@ -1,0 +1,73 @@
+package dev.ems.sc.generation;
+
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The consumer's state changes of a config request, one SQL statement each: the queue record is
+ * processed at least once, so every change is conditional on the state it expects.
+ */
+@Repository
+class ConfigRequestClaims {
+
+  /** What the consumer needs of a claimed request. */
+  record Claim(String tenant, UUID deviceId, String input, String requestedBy) {}
+
+  private static final int MAX_REASON = 2000;
+
+  private final JdbcClient jdbc;
+
+  ConfigRequestClaims(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Marks a queued (or half-processed, redelivered) request PROCESSING and returns it; empty when
+   * it is unknown or already final.
+   */
+  Optional<Claim> claim(UUID requestId) {
+    return jdbc.sql(
+            "update config_request set status = 'PROCESSING', updated_at = now()"
+                + " where id = ? and status in ('QUEUED', 'PROCESSING')"
+                + " returning tenant_id, device_id, variables::text, requested_by")
+        .param(requestId)
+        .query(
+            (rs, n) ->
+                new Claim(
+                    rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)))
+        .optional();
+  }
+
+  /**
+   * Locks the request for the rest of the transaction if it is still PROCESSING; false when another
+   * delivery of the same record finished it meanwhile.
+   */
+  boolean lockProcessing(UUID requestId) {
+    return jdbc.sql(
+            "select 1 from config_request where id = ? and status = 'PROCESSING' for update")
+        .param(requestId)
+        .query(Integer.class)
+        .optional()
+        .isPresent();
+  }
+
+  void complete(UUID requestId, int version) {
+    jdbc.sql(
+            "update config_request set status = 'COMPLETED', config_version = ?,"
+                + " failure_reason = null, updated_at = now() where id = ?")
+        .params(version, requestId)
+        .update();
+  }
+
+  /** Ends a request that is still PROCESSING as FAILED with the reason. */
+  void fail(UUID requestId, String reason) {
+    String text = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+    jdbc.sql(
+            "update config_request set status = 'FAILED', failure_reason = ?, updated_at = now()"
+                + " where id = ? and status = 'PROCESSING'")
+        .params(text, requestId)
+        .update();
+  }
+}
