@@ -36,7 +36,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  * embedded PostgreSQL (fsync on) and an in-process Kafka broker; RATE requests/s for SECONDS
  * seconds spread over DEVICES devices, each request with new input so each makes a new version.
  * Latency = from just before the POST is sent to the ConfigPublished record's arrival at a
- * consumer.
+ * consumer. WARMUP seconds (default 15) at the same rate come first and are not measured.
  */
 public final class ConfigPipelineBenchmark {
 
@@ -47,6 +47,7 @@ public final class ConfigPipelineBenchmark {
     int rate = Integer.parseInt(env("RATE", "200"));
     int seconds = Integer.parseInt(env("SECONDS", "60"));
     int deviceCount = Integer.parseInt(env("DEVICES", "200"));
+    int warmup = Integer.parseInt(env("WARMUP", "15"));
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 
     Path dir = Files.createTempDirectory("ems-bench");
@@ -87,9 +88,9 @@ public final class ConfigPipelineBenchmark {
         Thread.ofPlatform().start(() -> consume(kafka, arrivals, consumerReady, running));
     consumerReady.await(30, TimeUnit.SECONDS);
 
-    // warm-up: 5 s at the target rate, not measured
-    run(http, base, devices, rate, 5, new ConcurrentHashMap<>(), new AtomicInteger(), "w");
-    Thread.sleep(2000);
+    // warm-up at the target rate, not measured (the JIT compiles the hot paths meanwhile)
+    run(http, base, devices, rate, warmup, new ConcurrentHashMap<>(), new AtomicInteger(), "w");
+    Thread.sleep(5000);
     Map<UUID, Long> sent = new ConcurrentHashMap<>();
     AtomicInteger rejected = new AtomicInteger();
     long start = System.nanoTime();

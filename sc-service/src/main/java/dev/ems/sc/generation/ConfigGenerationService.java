@@ -1,6 +1,6 @@
 package dev.ems.sc.generation;
 
-import dev.ems.sc.inventory.Device;
+import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +53,8 @@ class ConfigGenerationService {
       return;
     }
     ConfigRequestClaims.Claim claim = claimed.get();
-    Device device = devices.require(claim.tenant(), claim.deviceId());
-    if (!device.isActive()) {
+    DeviceProfile device = devices.profile(claim.tenant(), claim.deviceId());
+    if (!device.active()) {
       claims.fail(requestId, "the device is decommissioned");
       return;
     }

@@ -3,7 +3,7 @@ package dev.ems.sc.generation;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.platform.web.EmsException;
-import dev.ems.sc.inventory.Device;
+import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
 import dev.ems.sc.inventory.Site;
 import dev.ems.sc.system.ScProperties;
@@ -61,7 +61,7 @@ class ConfigRenderer {
    * Renders; a template that fails, renders empty or too large throws {@link RenderFailure} with
    * the reason.
    */
-  Rendering render(Device device, Map<String, Object> input) {
+  Rendering render(DeviceProfile device, Map<String, Object> input) {
     Optional<Site> site = devices.siteOf(device);
     List<Layer> layers = new ArrayList<>();
     layers.add(new Layer("tenant", tenantVariables.get(device.tenant())));
@@ -86,7 +86,7 @@ class ConfigRenderer {
     return new Rendering(files, ConfigBundles.sha256(files), inputs, set.revision());
   }
 
-  private Map<String, Object> reserved(Device device, Optional<Site> site) {
+  private Map<String, Object> reserved(DeviceProfile device, Optional<Site> site) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("id", device.id().toString());
     d.put("serial", device.serial());

@@ -5,6 +5,7 @@ import dev.ems.common.error.ErrorCode;
 import dev.ems.common.event.Topics;
 import dev.ems.platform.outbox.Outbox;
 import dev.ems.platform.web.EmsException;
+import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
 import java.sql.Timestamp;
 import java.util.List;
@@ -115,7 +116,7 @@ class ConfigRequestService {
   /** Renders with the given input and returns the bundle without storing or publishing it. */
   ConfigRenderer.Rendering dryRun(String tenant, UUID deviceId, Map<String, Object> variables) {
     try {
-      return renderer.render(devices.requireActive(tenant, deviceId), variables);
+      return renderer.render(DeviceProfile.of(devices.requireActive(tenant, deviceId)), variables);
     } catch (ConfigRenderer.RenderFailure e) {
       throw e.toProblem();
     }

@@ -2,6 +2,7 @@ package dev.ems.sc.inventory;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.web.EmsException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,8 +56,30 @@ public class Devices {
     }
   }
 
+  /** The device's rendering inputs, or a 404 problem when the tenant has no such device. */
+  public DeviceProfile profile(String tenant, UUID id) {
+    return jdbc.sql(
+            "select id, tenant_id, serial, model, name, site_id, tags, variables::text, status"
+                + " from device where id = ? and tenant_id = ?")
+        .params(id, tenant)
+        .query(
+            (rs, n) ->
+                new DeviceProfile(
+                    rs.getObject(1, UUID.class),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getObject(6, UUID.class),
+                    List.of((String[]) rs.getArray(7).getArray()),
+                    rs.getString(8),
+                    Device.Status.ACTIVE.name().equals(rs.getString(9))))
+        .optional()
+        .orElseThrow(() -> EmsException.notFound(ErrorCode.DEVICE_NOT_FOUND, id));
+  }
+
   /** The device's site, if it has one. */
-  public Optional<Site> siteOf(Device device) {
+  public Optional<Site> siteOf(DeviceProfile device) {
     return device.siteId() == null
         ? Optional.empty()
         : sites.findByIdAndTenant(device.siteId(), device.tenant());
