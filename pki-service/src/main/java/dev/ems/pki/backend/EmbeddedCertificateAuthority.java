@@ -4,7 +4,10 @@ import dev.ems.pki.ca.CaHierarchy;
 import dev.ems.pki.endentity.EndEntity;
 import dev.ems.pki.system.KeyAlgorithm;
 import dev.ems.pki.system.PkiProperties;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -16,6 +19,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -28,9 +34,11 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -51,14 +59,90 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
 
   private final CaHierarchy cas;
   private final Clock clock;
-  private final String crlUrl;
-  private final String ocspUrl;
+  private final X500Name issuerName;
+  private final Instant issuerNotAfter;
+  private final List<X509Certificate> chain;
+  private final String signatureAlgorithm;
+  private final Extension basicConstraints;
+  private final Extension ecKeyUsage;
+  private final Extension rsaKeyUsage;
+  private final Extension extendedKeyUsage;
+  private final Extension authorityKeyIdentifier;
+  private final Extension crlDistributionPoints;
+  private final Extension authorityInfoAccess;
 
   EmbeddedCertificateAuthority(CaHierarchy cas, PkiProperties properties, Clock clock) {
     this.cas = cas;
     this.clock = clock;
-    this.crlUrl = properties.publicUrl() + "/pki/v1/crl";
-    this.ocspUrl = properties.publicUrl() + "/pki/v1/ocsp";
+    // the parts every certificate shares are encoded once
+    X509Certificate issuer = cas.issuing();
+    this.issuerName = X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+    this.issuerNotAfter = issuer.getNotAfter().toInstant();
+    this.chain = cas.chain();
+    this.signatureAlgorithm = KeyAlgorithm.signatureAlgorithmFor(cas.issuingKey());
+    try {
+      this.basicConstraints =
+          new Extension(
+              Extension.basicConstraints,
+              true,
+              new BasicConstraints(false).getEncoded(ASN1Encoding.DER));
+      this.ecKeyUsage =
+          new Extension(
+              Extension.keyUsage,
+              true,
+              new KeyUsage(KeyUsage.digitalSignature).getEncoded(ASN1Encoding.DER));
+      this.rsaKeyUsage =
+          new Extension(
+              Extension.keyUsage,
+              true,
+              new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
+                  .getEncoded(ASN1Encoding.DER));
+      this.extendedKeyUsage =
+          new Extension(
+              Extension.extendedKeyUsage,
+              false,
+              new ExtendedKeyUsage(
+                      new KeyPurposeId[] {
+                        KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_ipsecIKE
+                      })
+                  .getEncoded(ASN1Encoding.DER));
+      this.authorityKeyIdentifier =
+          new Extension(
+              Extension.authorityKeyIdentifier,
+              false,
+              new JcaX509ExtensionUtils()
+                  .createAuthorityKeyIdentifier(issuer)
+                  .getEncoded(ASN1Encoding.DER));
+      this.crlDistributionPoints =
+          new Extension(
+              Extension.cRLDistributionPoints,
+              false,
+              new CRLDistPoint(
+                      new DistributionPoint[] {
+                        new DistributionPoint(
+                            new DistributionPointName(
+                                new GeneralNames(
+                                    new GeneralName(
+                                        GeneralName.uniformResourceIdentifier,
+                                        properties.publicUrl() + "/pki/v1/crl"))),
+                            null,
+                            null)
+                      })
+                  .getEncoded(ASN1Encoding.DER));
+      this.authorityInfoAccess =
+          new Extension(
+              Extension.authorityInfoAccess,
+              false,
+              new AuthorityInformationAccess(
+                      new AccessDescription(
+                          AccessDescription.id_ad_ocsp,
+                          new GeneralName(
+                              GeneralName.uniformResourceIdentifier,
+                              properties.publicUrl() + "/pki/v1/ocsp")))
+                  .getEncoded(ASN1Encoding.DER));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot encode the certificate extensions", e);
+    }
   }
 
   @Override
@@ -67,72 +151,44 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
   @Override
   public IssuedCertificate issue(
       EndEntity entity, PKCS10CertificationRequest csr, PublicKey key, Period validity) {
-    X509Certificate issuer = cas.issuing();
     Instant now = clock.instant();
     Instant notAfter = now.atZone(ZoneOffset.UTC).plus(validity).toInstant();
-    if (notAfter.isAfter(issuer.getNotAfter().toInstant())) {
-      notAfter = issuer.getNotAfter().toInstant();
+    if (notAfter.isAfter(issuerNotAfter)) {
+      notAfter = issuerNotAfter;
     }
     try {
-      var ext = new JcaX509ExtensionUtils();
+      SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(key.getEncoded());
       boolean rsa = "RSA".equals(key.getAlgorithm());
       var builder =
-          new JcaX509v3CertificateBuilder(
-                  issuer.getSubjectX500Principal(),
+          new X509v3CertificateBuilder(
+                  issuerName,
                   serial(),
                   Date.from(now.minus(BACKDATE)),
                   Date.from(notAfter),
-                  new javax.security.auth.x500.X500Principal(entity.subjectDn()),
-                  key)
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(
-                  Extension.keyUsage,
-                  true,
-                  new KeyUsage(
-                      rsa
-                          ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
-                          : KeyUsage.digitalSignature))
-              .addExtension(
-                  Extension.extendedKeyUsage,
-                  false,
-                  new ExtendedKeyUsage(
-                      new KeyPurposeId[] {
-                        KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_ipsecIKE
-                      }))
+                  X500Name.getInstance(new X500Principal(entity.subjectDn()).getEncoded()),
+                  publicKey)
+              .addExtension(basicConstraints)
+              .addExtension(rsa ? rsaKeyUsage : ecKeyUsage)
+              .addExtension(extendedKeyUsage)
               .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(entity))
-              .addExtension(
-                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
-              .addExtension(
-                  Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuer))
-              .addExtension(
-                  Extension.cRLDistributionPoints,
-                  false,
-                  new CRLDistPoint(
-                      new DistributionPoint[] {
-                        new DistributionPoint(
-                            new DistributionPointName(
-                                new GeneralNames(
-                                    new GeneralName(
-                                        GeneralName.uniformResourceIdentifier, crlUrl))),
-                            null,
-                            null)
-                      }))
-              .addExtension(
-                  Extension.authorityInfoAccess,
-                  false,
-                  new AuthorityInformationAccess(
-                      new AccessDescription(
-                          AccessDescription.id_ad_ocsp,
-                          new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl))));
-      var signer =
-          new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(cas.issuingKey()))
-              .build(cas.issuingKey());
+              .addExtension(Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(publicKey))
+              .addExtension(authorityKeyIdentifier)
+              .addExtension(crlDistributionPoints)
+              .addExtension(authorityInfoAccess);
+      var signer = new JcaContentSignerBuilder(signatureAlgorithm).build(cas.issuingKey());
       X509Certificate certificate =
           new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-      return new IssuedCertificate(certificate, cas.chain());
+      return new IssuedCertificate(certificate, chain);
     } catch (Exception e) {
       throw new IllegalStateException("the embedded CA failed to sign", e);
     }
+  }
+
+  /** RFC 5280 method 1: SHA-1 of the subjectPublicKey bits, as JcaX509ExtensionUtils makes it. */
+  private static SubjectKeyIdentifier subjectKeyIdentifier(SubjectPublicKeyInfo key)
+      throws GeneralSecurityException {
+    return new SubjectKeyIdentifier(
+        MessageDigest.getInstance("SHA-1").digest(key.getPublicKeyData().getBytes()));
   }
 
   private static GeneralNames subjectAltNames(EndEntity entity) {
@@ -147,7 +203,7 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
 
   @Override
   public List<X509Certificate> chain() {
-    return cas.chain();
+    return chain;
   }
 
   @Override

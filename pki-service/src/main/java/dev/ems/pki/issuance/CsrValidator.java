@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -29,6 +30,10 @@ public final class CsrValidator {
   // provider is used only for this, not registered globally
   private static final java.security.Provider BC =
       new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
+  private static final Pattern ARMOUR =
+      Pattern.compile("-----(BEGIN|END) (NEW )?CERTIFICATE REQUEST-----");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
   private CsrValidator() {}
 
@@ -83,9 +88,7 @@ public final class CsrValidator {
     if (pem == null || pem.isBlank()) {
       throw invalid("A PEM certificate signing request is required");
     }
-    String body =
-        pem.replaceAll("-----(BEGIN|END) (NEW )?CERTIFICATE REQUEST-----", "")
-            .replaceAll("\\s", "");
+    String body = WHITESPACE.matcher(ARMOUR.matcher(pem).replaceAll("")).replaceAll("");
     if (body.contains("-----") || body.isEmpty()) {
       throw invalid("The CSR must be PEM: -----BEGIN CERTIFICATE REQUEST-----");
     }

@@ -103,6 +103,45 @@ class IssuanceIT {
   }
 
   @Test
+  void keyIdentifiersAndRevocationPointersMatchTheKeysAndThisService() throws Exception {
+    String entity = newEntity(mvc);
+    for (var keys : List.of(TestCsrs.ec("secp256r1"), TestCsrs.rsa(2048))) {
+      JsonNode issued = issue(mvc, entity, TestCsrs.pem(TestCsrs.request(keys, "CN=" + entity)));
+      X509Certificate cert = certificates(issued.get("certificatePem").asString()).getFirst();
+      X509Certificate issuer = certificates(issued.get("chainPem").asString()).getFirst();
+      var holder = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(cert);
+      var ext = new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils();
+
+      assertThat(
+              org.bouncycastle.asn1.x509.SubjectKeyIdentifier.fromExtensions(holder.getExtensions())
+                  .getKeyIdentifier())
+          .isEqualTo(ext.createSubjectKeyIdentifier(keys.getPublic()).getKeyIdentifier());
+      assertThat(
+              org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.fromExtensions(
+                      holder.getExtensions())
+                  .getKeyIdentifierObject())
+          .isEqualTo(ext.createAuthorityKeyIdentifier(issuer).getKeyIdentifierObject());
+      assertThat(cert.getCriticalExtensionOIDs())
+          .containsExactlyInAnyOrder("2.5.29.19", "2.5.29.15"); // basic constraints, key usage
+      boolean rsa = "RSA".equals(keys.getPublic().getAlgorithm());
+      assertThat(cert.getKeyUsage()[2]).isEqualTo(rsa); // keyEncipherment for RSA keys only
+      String pointers =
+          org.bouncycastle.asn1.x509.CRLDistPoint.fromExtensions(holder.getExtensions())
+                  .getDistributionPoints()[0]
+                  .getDistributionPoint()
+                  .getName()
+              + " "
+              + org.bouncycastle.asn1.x509.AuthorityInformationAccess.fromExtensions(
+                      holder.getExtensions())
+                  .getAccessDescriptions()[0]
+                  .getAccessLocation();
+      assertThat(pointers)
+          .contains("6: http://localhost:8084/pki/v1/crl")
+          .endsWith("6: http://localhost:8084/pki/v1/ocsp");
+    }
+  }
+
+  @Test
   void certificatesAreListedAndSearchableAndEachTenantRowIsStored() throws Exception {
     String entity = newEntity(mvc);
     String serial = issue(mvc, entity, TestCsrs.p256("CN=x")).get("serial").asString();
