@@ -80,9 +80,9 @@ class CertificateWriter implements DisposableBean {
 
   private void write(List<Pending> batch) {
     try {
-      List<Boolean> stored = tx.execute(status -> batch.stream().map(this::insert).toList());
+      boolean[] stored = tx.execute(status -> insertAll(batch));
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).done().complete(stored.get(i));
+        batch.get(i).done().complete(stored[i]);
       }
     } catch (RuntimeException batchFailed) {
       for (Pending p : batch) {
@@ -93,6 +93,19 @@ class CertificateWriter implements DisposableBean {
         }
       }
     }
+  }
+
+  private boolean[] insertAll(List<Pending> batch) {
+    boolean[] stored =
+        certificates.insertAll(
+            batch.stream().map(Pending::record).toList(),
+            batch.stream().map(Pending::csrSha).toList());
+    for (int i = 0; i < stored.length; i++) {
+      if (stored[i]) {
+        events.issued(batch.get(i).record());
+      }
+    }
+    return stored;
   }
 
   private boolean insert(Pending p) {

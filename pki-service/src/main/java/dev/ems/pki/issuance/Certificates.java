@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,37 +22,59 @@ public class Certificates {
           + " issued_at";
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
 
-  Certificates(JdbcClient jdbc) {
+  Certificates(JdbcClient jdbc, JdbcTemplate batch) {
     this.jdbc = jdbc;
+    this.batch = batch;
   }
+
+  private static final String INSERT =
+      "insert into certificate (serial, tenant_id, end_entity_id, entity_name, issuer_dn,"
+          + " subject_dn, not_before, not_after, fingerprint_sha256, der, enrollment_csr_sha256,"
+          + " status) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'VALID' where exists (select 1 from"
+          + " end_entity where id = ? and status = 'ACTIVE')";
 
   /**
    * Stores a new certificate if its end entity is still active (checked in the same statement, so a
    * concurrent delete cannot leave a live certificate behind); false otherwise.
    */
   boolean insert(CertificateRecord c, String enrollmentCsrSha256) {
-    return jdbc.sql(
-                "insert into certificate (serial, tenant_id, end_entity_id, entity_name,"
-                    + " issuer_dn, subject_dn, not_before, not_after, fingerprint_sha256, der,"
-                    + " enrollment_csr_sha256, status) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " 'VALID' where exists (select 1 from end_entity where id = ? and status ="
-                    + " 'ACTIVE')")
-            .params(
-                c.serial(),
-                c.tenant(),
-                c.endEntityId(),
-                c.entityName(),
-                c.issuerDn(),
-                c.subjectDn(),
-                Timestamp.from(c.notBefore()),
-                Timestamp.from(c.notAfter()),
-                c.fingerprintSha256(),
-                c.der(),
-                enrollmentCsrSha256,
-                c.endEntityId())
-            .update()
-        == 1;
+    return jdbc.sql(INSERT).params(insertParams(c, enrollmentCsrSha256)).update() == 1;
+  }
+
+  /**
+   * {@link #insert} for several certificates in one JDBC batch (one round trip); for each, whether
+   * it was stored.
+   */
+  boolean[] insertAll(List<CertificateRecord> records, List<String> enrollmentCsrSha256s) {
+    List<Object[]> rows = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      rows.add(insertParams(records.get(i), enrollmentCsrSha256s.get(i)));
+    }
+    int[] counts = batch.batchUpdate(INSERT, rows);
+    boolean[] stored = new boolean[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      stored[i] = counts[i] == 1;
+    }
+    return stored;
+  }
+
+  private static Object[] insertParams(CertificateRecord c, String enrollmentCsrSha256) {
+    return new Object[] {
+      c.serial(),
+      c.tenant(),
+      c.endEntityId(),
+      c.entityName(),
+      c.issuerDn(),
+      c.subjectDn(),
+      Timestamp.from(c.notBefore()),
+      Timestamp.from(c.notAfter()),
+      c.fingerprintSha256(),
+      c.der(),
+      enrollmentCsrSha256,
+      c.endEntityId()
+    };
   }
 
   public Optional<CertificateRecord> find(String tenant, String serial) {

@@ -48,6 +48,7 @@ class IssuanceIT {
   @Autowired MockMvc mvc;
   @Autowired JdbcClient jdbc;
   @Autowired JsonMapper json;
+  @Autowired Certificates certificates;
 
   @Test
   void issuedCertificateTakesSubjectFromTheEntityAndVerifiesWithJdkAndOpenssl(@TempDir Path dir)
@@ -139,6 +140,49 @@ class IssuanceIT {
           .contains("6: http://localhost:8084/pki/v1/crl")
           .endsWith("6: http://localhost:8084/pki/v1/ocsp");
     }
+  }
+
+  @Test
+  void batchedInsertStoresOnlyCertificatesOfActiveEntities() throws Exception {
+    String active = newEntity(mvc);
+    String deleted = newEntity(mvc);
+    mvc.perform(
+            org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(
+                    "/api/v1/end-entities/" + deleted)
+                .header("Authorization", ADMIN))
+        .andExpect(status().isOk());
+    List<CertificateRecord> records = List.of(record(active), record(deleted), record(active));
+    boolean[] stored = certificates.insertAll(records, java.util.Arrays.asList(null, null, "ab"));
+    assertThat(stored).containsExactly(true, false, true);
+    assertThat(certificates.findAnyTenant(records.get(1).serial())).isEmpty();
+    assertThat(certificates.findAnyTenant(records.get(2).serial()))
+        .get()
+        .extracting(CertificateRecord::entityName)
+        .isEqualTo(active);
+  }
+
+  private CertificateRecord record(String entityName) {
+    UUID id =
+        jdbc.sql("select id from end_entity where name = ? order by created_at desc limit 1")
+            .param(entityName)
+            .query(UUID.class)
+            .single();
+    Instant now = Instant.now();
+    return new CertificateRecord(
+        UUID.randomUUID().toString().replace("-", ""),
+        "default",
+        id,
+        entityName,
+        "CN=test",
+        "CN=" + entityName,
+        now,
+        now.plusSeconds(60),
+        "00",
+        new byte[] {1},
+        CertificateRecord.VALID,
+        null,
+        null,
+        null);
   }
 
   @Test
