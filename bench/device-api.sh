@@ -2,13 +2,14 @@
 # device-api config path vs nginx serving the same bytes as a static file, same machine, same run,
 # interleaved. Closed loop (wrk, 1,000 connections): throughput. Open loop (h2load --h1 --rps,
 # 1,000 connections): latency at a fixed offered rate. Both for 200 and 304.
-#   bench/device-api.sh                  # DEVICES=200 DURATION=15 RATE=25000
+#   bench/device-api.sh                  # DEVICES=200 DURATION=15 RATE=25000 WARMUP=30
 # Needs wrk, h2load (nghttp2-client) and nginx (apt-get install -y wrk nghttp2-client nginx).
 # The per-device rate limit stays on the path but is raised so that it does not limit the load.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 DEVICES="${DEVICES:-200}"; DURATION="${DURATION:-15}"; RATE="${RATE:-25000}"; CONNS="${CONNS:-1000}"
+WARMUP="${WARMUP:-30}"
 OUT="$(pwd)/bench/out/device-api"; rm -rf "$OUT"; mkdir -p "$OUT"
 ulimit -n 65536 || true
 
@@ -67,6 +68,11 @@ p99() { # h2load per-request log: start(us) status duration(us)
   sort -n -k3 "$1" | awk '{a[NR]=$3} END {if (NR==0) {print "n/a"} else {printf "%.1f", a[int(NR*0.99)]/1000}}'; }
 h2() { local log="$1"; shift; rm -f "$log"; h2load --h1 -c"$CONNS" -m1 --rps=$((RATE / CONNS)) -D "$DURATION" --log-file="$log" "$@" > "$log.out" 2>&1 || true
   echo "$(p99 "$log") ms p99, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1)"; }
+
+# the JIT needs a while: the first seconds under load run at a fraction of the steady rate
+echo "== warm-up: ${WARMUP}s on each device-api path (not measured)"
+wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api200.lua" http://127.0.0.1:8080 > /dev/null 2>&1
+wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api304.lua" http://127.0.0.1:8080 > /dev/null 2>&1
 
 for round in 1 2; do
   echo "== round $round: closed loop (wrk -t2 -c$CONNS -d${DURATION}s)"

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -29,6 +30,17 @@ public class DeviceAuthenticator {
 
   /** Compiled once: the forwarded certificate is decoded on every device request. */
   private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
+
+  /** Bound of the forwarded-header cache; past it the cache starts over. */
+  private static final int MAX_CACHED_HEADERS = 200_000;
+
+  /**
+   * Forwarded header text → certificate fingerprint. A device sends the same certificate on every
+   * request, and decoding it (URL decoding, PEM, base64, SHA-256) was a sixth of the config fetch's
+   * CPU. The mapping is a pure function of the text, so a cached answer is never stale; whether the
+   * certificate is still good is checked on every request below.
+   */
+  private final ConcurrentHashMap<String, String> forwardedFingerprints = new ConcurrentHashMap<>();
 
   private final Credentials credentials;
   private final DeviceDirectory directory;
@@ -81,7 +93,16 @@ public class DeviceAuthenticator {
     if (!fromTrustedProxy(request)) {
       throw unauthenticated("Forwarded client certificates are accepted only from trusted proxies");
     }
-    return sha256(der(forwarded));
+    String known = forwardedFingerprints.get(forwarded);
+    if (known != null) {
+      return known;
+    }
+    String fingerprint = sha256(der(forwarded));
+    if (forwardedFingerprints.size() >= MAX_CACHED_HEADERS) {
+      forwardedFingerprints.clear();
+    }
+    forwardedFingerprints.put(forwarded, fingerprint);
+    return fingerprint;
   }
 
   private boolean fromTrustedProxy(ServerRequest request) {
