@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The consumer's state changes of a config request, one SQL statement each: the queue record is
@@ -27,7 +28,11 @@ class ConfigRequestClaims {
    * Marks a queued (or half-processed, redelivered) request PROCESSING and returns it; empty when
    * it is unknown or already final.
    */
+  @Transactional
   Optional<Claim> claim(UUID requestId) {
+    // PROCESSING is for the operator's eyes only: if a crash loses it, the request is QUEUED again
+    // and its record is redelivered, so this commit does not wait for the WAL flush
+    jdbc.sql("set local synchronous_commit to off").update();
     return jdbc.sql(
             "update config_request set status = 'PROCESSING', updated_at = now()"
                 + " where id = ? and status in ('QUEUED', 'PROCESSING')"
