@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.CertificateRevoked;
-import dev.ems.common.event.ConfigFile;
-import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.DeviceDecommissioned;
 import dev.ems.common.event.Topics;
 import dev.ems.device.DeviceApiClient;
 import dev.ems.embedded.TestEvents;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -184,21 +179,6 @@ class ConfigFetchIT {
   }
 
   static String publish(UUID device, int version, String content) throws Exception {
-    String sha =
-        HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-256")
-                    .digest((device + "/" + version + "/" + content).getBytes()));
-    var event =
-        new ConfigPublished(
-            device,
-            version,
-            sha,
-            List.of(new ConfigFile("/etc/config/system", content)),
-            UUID.randomUUID(),
-            Instant.now());
-    TestEvents.publish(
-        Topics.SC_CONFIGS, EventEnvelope.of("/test", "default", device.toString(), event));
-    return sha;
+    return ConfigFetchITSupport.publish(device, version, content);
   }
 }
