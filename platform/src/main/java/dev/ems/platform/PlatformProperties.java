@@ -14,6 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *     bootstrapTenant} ({@code EMS_BOOTSTRAP_ADMIN_KEY}); empty for none
  * @param bootstrapTenant the tenant of the bootstrap admin key
  * @param outboxPollInterval how often the outbox relay looks for events it was not woken for
+ * @param outboxLinger how long the relay lets events gather after a commit woke it, so that busy
+ *     moments go out in batches (one query, one Kafka flush, one delete for many events)
  * @param kafkaPartitions partitions of the topics this suite creates
  * @param kafkaReplicationFactor replication factor of those topics
  */
@@ -23,5 +25,6 @@ public record PlatformProperties(
     String bootstrapAdminKey,
     @NotBlank String bootstrapTenant,
     @NotNull Duration outboxPollInterval,
+    @NotNull Duration outboxLinger,
     @Min(1) int kafkaPartitions,
     @Min(1) short kafkaReplicationFactor) {}

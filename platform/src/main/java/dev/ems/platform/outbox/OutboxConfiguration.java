@@ -22,7 +22,12 @@ public class OutboxConfiguration {
       JsonMapper json,
       PlatformProperties properties) {
     return new OutboxRelay(
-        jdbc, new TransactionTemplate(transactions), kafka, json, properties.outboxPollInterval());
+        jdbc,
+        new TransactionTemplate(transactions),
+        kafka,
+        json,
+        properties.outboxPollInterval(),
+        properties.outboxLinger());
   }
 
   @Bean

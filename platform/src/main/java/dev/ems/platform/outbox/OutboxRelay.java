@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -43,6 +44,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final KafkaTemplate<String, byte[]> kafka;
   private final JsonMapper json;
   private final Duration pollInterval;
+  private final long lingerNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private volatile boolean wakeRequested;
@@ -54,7 +56,9 @@ public class OutboxRelay implements SmartLifecycle {
       TransactionTemplate tx,
       KafkaTemplate<String, byte[]> kafka,
       JsonMapper json,
-      Duration pollInterval) {
+      Duration pollInterval,
+      Duration linger) {
+    this.lingerNanos = linger.toNanos();
     this.jdbc = jdbc;
     this.tx = tx;
     this.kafka = kafka;
@@ -116,6 +120,10 @@ public class OutboxRelay implements SmartLifecycle {
         backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
       }
       await(backoff);
+      if (lingerNanos > 0) {
+        // let the events of concurrent commits gather: one batch instead of one per commit
+        LockSupport.parkNanos(lingerNanos);
+      }
     }
   }
 
