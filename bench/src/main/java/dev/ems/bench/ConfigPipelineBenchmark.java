@@ -130,6 +130,7 @@ public final class ConfigPipelineBenchmark {
         pct(latencies, 99.9),
         latencies.isEmpty() ? Double.NaN : latencies.getLast());
     http.close();
+    printWindows(sent, arrivals, start);
     sc.close();
     kafka.stop();
     pg.close();
@@ -230,6 +231,26 @@ public final class ConfigPipelineBenchmark {
       throw new IllegalStateException("no id in " + body);
     }
     return m.group(1);
+  }
+
+  /** p50/p99 per 10 s of send time: shows whether latency drifts, spikes or stays flat. */
+  private static void printWindows(Map<UUID, Long> sent, Map<UUID, Long> arrivals, long start) {
+    Map<Long, List<Double>> windows = new java.util.TreeMap<>();
+    sent.forEach(
+        (id, t0) -> {
+          Long arrived = arrivals.get(id);
+          if (arrived != null) {
+            long window = Math.max(0, (t0 - start) / TimeUnit.SECONDS.toNanos(10));
+            windows.computeIfAbsent(window, w -> new ArrayList<>()).add((arrived - t0) / 1e6);
+          }
+        });
+    windows.forEach(
+        (w, list) -> {
+          list.sort(Double::compare);
+          System.out.printf(
+              "  %3d-%3d s: n %5d  p50 %7.1f  p99 %7.1f  max %7.1f ms%n",
+              w * 10, w * 10 + 10, list.size(), pct(list, 50), pct(list, 99), list.getLast());
+        });
   }
 
   private static double pct(List<Double> sorted, double p) {
