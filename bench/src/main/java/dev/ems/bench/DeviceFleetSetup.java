@@ -57,13 +57,13 @@ public final class DeviceFleetSetup {
           HttpResponse.BodyHandlers.ofString());
       var sim = new SimulatedDevice(http, "http://127.0.0.1:8080", serial, "X-SSL-Client-Cert");
       String token = device.get("bootstrapToken").asString();
-      for (int attempt = 0; sim.enroll(token) != 200; attempt++) {
+      for (int attempt = 0; attempt(sim::enroll, token) != 200; attempt++) {
         if (attempt > 30) {
           throw new IllegalStateException("enrollment of " + serial + " keeps failing");
         }
         Thread.sleep(500);
       }
-      for (int attempt = 0; sim.fetchConfig() != 200; attempt++) {
+      for (int attempt = 0; attempt(t -> sim.fetchConfig(), null) != 200; attempt++) {
         if (attempt > 60) {
           throw new IllegalStateException("no config for " + serial);
         }
@@ -91,6 +91,21 @@ public final class DeviceFleetSetup {
     lua.append("}\n");
     Files.writeString(out.resolve("fleet.lua"), lua);
     System.out.println("provisioned " + n + " devices into " + out);
+  }
+
+  /** A device call that timed out counts as a failed attempt (the device retries). */
+  private static int attempt(Call call, String argument) throws Exception {
+    try {
+      return call.apply(argument);
+    } catch (java.net.http.HttpTimeoutException e) {
+      System.err.println("device-api did not answer within the timeout; retrying: " + e);
+      return 0;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Call {
+    int apply(String argument) throws Exception;
   }
 
   private static HttpRequest operator(String url, String key, String body) {

@@ -32,6 +32,12 @@ public final class SimulatedDevice {
 
   private static final JsonMapper JSON = new JsonMapper();
 
+  /**
+   * Like a real device, give up on a request that gets no answer: the caller sees {@link
+   * java.net.http.HttpTimeoutException} and retries on a new connection.
+   */
+  private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   private final HttpClient http;
   private final String deviceApi;
   private final String serial;
@@ -85,7 +91,10 @@ public final class SimulatedDevice {
 
   /** Polls the configuration with the ETag it has; returns 200, 304 or an error status. */
   public int fetchConfig() throws Exception {
-    var request = HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config")).GET();
+    var request =
+        HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config"))
+            .timeout(REQUEST_TIMEOUT)
+            .GET();
     authenticate(request);
     if (config != null) {
       request.header("If-None-Match", config.etag());
@@ -149,6 +158,7 @@ public final class SimulatedDevice {
   private HttpRequest post(String path, String body, boolean authenticated) {
     var request =
         HttpRequest.newBuilder(URI.create(deviceApi + path))
+            .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (authenticated) {
