@@ -56,7 +56,19 @@ public class DeviceAuthenticator {
   }
 
   public DeviceIdentity authenticate(ServerRequest request) {
-    String fingerprint = fingerprint(request);
+    return authenticate(
+        request.exchange().getRequest().getSslInfo(),
+        request.headers().firstHeader(certHeader),
+        request.remoteAddress().orElse(null));
+  }
+
+  /**
+   * Names the device from the TLS session's certificate, else from the forwarded header (only from
+   * a trusted proxy); throws the problem that refuses the request otherwise.
+   */
+  public DeviceIdentity authenticate(
+      SslInfo ssl, String forwardedHeader, InetSocketAddress remoteAddress) {
+    String fingerprint = fingerprint(ssl, forwardedHeader, remoteAddress);
     Credentials.Credential credential =
         credentials
             .find(fingerprint)
@@ -76,8 +88,12 @@ public class DeviceAuthenticator {
     return new DeviceIdentity(credential.deviceId(), credential.tenant(), fingerprint);
   }
 
-  private String fingerprint(ServerRequest request) {
-    SslInfo ssl = request.exchange().getRequest().getSslInfo();
+  /** The header carrying a trusted proxy's forwarded client certificate. */
+  public String certHeader() {
+    return certHeader;
+  }
+
+  private String fingerprint(SslInfo ssl, String forwarded, InetSocketAddress remoteAddress) {
     if (ssl != null && ssl.getPeerCertificates() != null && ssl.getPeerCertificates().length > 0) {
       X509Certificate cert = ssl.getPeerCertificates()[0];
       try {
@@ -86,11 +102,10 @@ public class DeviceAuthenticator {
         throw unauthenticated("The client certificate cannot be read");
       }
     }
-    String forwarded = request.headers().firstHeader(certHeader);
     if (forwarded == null || forwarded.isBlank()) {
       throw unauthenticated("A client certificate is required");
     }
-    if (!fromTrustedProxy(request)) {
+    if (!fromTrustedProxy(remoteAddress)) {
       throw unauthenticated("Forwarded client certificates are accepted only from trusted proxies");
     }
     String known = forwardedFingerprints.get(forwarded);
@@ -105,12 +120,10 @@ public class DeviceAuthenticator {
     return fingerprint;
   }
 
-  private boolean fromTrustedProxy(ServerRequest request) {
-    return request
-        .remoteAddress()
-        .map(InetSocketAddress::getAddress)
-        .map(a -> trustedProxies.contains(a.getHostAddress()))
-        .orElse(false);
+  private boolean fromTrustedProxy(InetSocketAddress remoteAddress) {
+    return remoteAddress != null
+        && remoteAddress.getAddress() != null
+        && trustedProxies.contains(remoteAddress.getAddress().getHostAddress());
   }
 
   /** The DER of a PEM certificate, URL-encoded (nginx $ssl_client_escaped_cert) or not. */
