@@ -66,7 +66,7 @@ export FLEET="$OUT/fleet.lua"
 wrk_rps() { wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" 2>&1 | tee -a "$OUT/wrk.log" | awk '/Requests\/sec/ {print $2}'; }
 p99() { # h2load per-request log: start(us) status duration(us)
   sort -n -k3 "$1" | awk '{a[NR]=$3} END {if (NR==0) {print "n/a"} else {printf "%.1f", a[int(NR*0.99)]/1000}}'; }
-h2() { local log="$1"; shift; rm -f "$log"; h2load --h1 -c"$CONNS" -m1 --rps=$((RATE / CONNS)) -D "$DURATION" --log-file="$log" "$@" > "$log.out" 2>&1 || true
+h2() { local log="$1"; shift; rm -f "$log"; h2load --h1 -t2 -c"$CONNS" -m1 --rps=$((RATE / CONNS)) -D "$DURATION" --log-file="$log" "$@" > "$log.out" 2>&1 || true
   echo "$(p99 "$log") ms p99, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1)"; }
 
 # the JIT needs a while: the first seconds under load run at a fraction of the steady rate
@@ -80,7 +80,7 @@ for round in 1 2; do
   A200=$(wrk_rps -s "$OUT/api200.lua" http://127.0.0.1:8080)
   N304=$(wrk_rps -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
   A304=$(wrk_rps -s "$OUT/api304.lua" http://127.0.0.1:8080)
-  echo "== round $round: open loop (h2load --h1 -c$CONNS --rps total $RATE/s, ${DURATION}s)"
+  echo "== round $round: open loop (h2load --h1 -t2 -c$CONNS --rps total $RATE/s, ${DURATION}s)"
   L_N200=$(h2 "$OUT/h2-n200.log" http://127.0.0.1:18080/device/v1/config)
   L_A200=$(h2 "$OUT/h2-a200.log" -H "X-SSL-Client-Cert: $CERT" http://127.0.0.1:8080/device/v1/config)
   L_N304=$(h2 "$OUT/h2-n304.log" -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
