@@ -9,11 +9,13 @@ import dev.ems.common.event.DeviceDecommissioned;
 import dev.ems.common.event.Topics;
 import dev.ems.device.DeviceApiClient;
 import dev.ems.embedded.TestEvents;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -21,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ConfigFetchIT {
 
   @LocalServerPort int port;
+  @Autowired MeterRegistry meters;
   DeviceApiClient api;
 
   @BeforeEach
@@ -37,6 +40,8 @@ class ConfigFetchIT {
     UUID device = UUID.randomUUID();
     String cert = enrolledDevice(device);
     String sha = publish(device, 1, "hostname one");
+    double served = fetches("200");
+    double notModifiedBefore = fetches("304");
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -51,6 +56,17 @@ class ConfigFetchIT {
     var notModified = api.get("/device/v1/config", cert, "If-None-Match", "\"" + sha + "\"");
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+    assertThat(notModified.headers().firstValue("X-Config-Version")).hasValue("1");
+    assertThat(notModified.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    // the fetch counters that replace the per-request observation (tests run one at a time, so
+    // only this test's requests move them)
+    assertThat(fetches("200")).isGreaterThan(served);
+    assertThat(fetches("304")).isEqualTo(notModifiedBefore + 1);
+  }
+
+  private double fetches(String status) {
+    var counter = meters.find("ems.device.config.fetches").tag("status", status).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
