@@ -1,5 +1,6 @@
 package dev.ems.bench;
 
+import dev.ems.simulator.DeviceSimulator;
 import dev.ems.simulator.SimulatedDevice;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -37,7 +38,7 @@ public final class DeviceFleetSetup {
       String serial = "BENCH-" + System.nanoTime() + "-" + i;
       var created =
           http.send(
-              operator(
+              DeviceSimulator.operator(
                   "http://127.0.0.1:8081/api/v1/devices",
                   key,
                   "{\"serial\":\""
@@ -48,7 +49,7 @@ public final class DeviceFleetSetup {
               HttpResponse.BodyHandlers.ofString());
       var device = json.readTree(created.body());
       http.send(
-          operator(
+          DeviceSimulator.operator(
               "http://127.0.0.1:8081/api/v1/devices/"
                   + device.get("id").asString()
                   + "/config-requests",
@@ -106,13 +107,5 @@ public final class DeviceFleetSetup {
   @FunctionalInterface
   private interface Call {
     int apply(String argument) throws Exception;
-  }
-
-  private static HttpRequest operator(String url, String key, String body) {
-    return HttpRequest.newBuilder(URI.create(url))
-        .header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
   }
 }

@@ -152,7 +152,8 @@ public final class DeviceSimulator {
     return device.get("bootstrapToken").asString();
   }
 
-  private static HttpRequest operator(String url, String apiKey, String body) {
+  /** An operator API call: POST of a JSON body with the API key (also used by the benchmarks). */
+  public static HttpRequest operator(String url, String apiKey, String body) {
     return HttpRequest.newBuilder(URI.create(url))
         .header("Authorization", "Bearer " + apiKey)
         .header("Content-Type", "application/json")

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ems.common.envelope.EventEnvelope;
-import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.DeviceDecommissioned;
 import dev.ems.common.event.Topics;
 import dev.ems.device.DeviceApiClient;
@@ -132,19 +131,8 @@ class ConfigFetchIT {
               assertThat(api.get("/device/v1/config", retiredCert).statusCode()).isEqualTo(200);
             });
 
-    TestEvents.publish(
-        Topics.PKI_CERTIFICATES,
-        EventEnvelope.of(
-            "/pki",
-            "default",
-            revokedDevice.toString(),
-            new CertificateRevoked(
-                revokedDevice,
-                "0a1b",
-                "CN=Issuing",
-                DeviceApiClient.fingerprint(revokedCert),
-                "keyCompromise",
-                Instant.now())));
+    ConfigFetchITSupport.revoke(
+        revokedDevice, "0a1b", "CN=Issuing", DeviceApiClient.fingerprint(revokedCert));
     TestEvents.publish(
         Topics.SC_DEVICES,
         EventEnvelope.of(

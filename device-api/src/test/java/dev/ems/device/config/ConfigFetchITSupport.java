@@ -2,6 +2,7 @@ package dev.ems.device.config;
 
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.CertificateIssued;
+import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.Topics;
@@ -23,6 +24,19 @@ public final class ConfigFetchITSupport {
     String pem = DeviceApiClient.selfSignedPem(DeviceApiClient.keyPair(), device.toString());
     announce(device, DeviceApiClient.fingerprint(pem));
     return pem;
+  }
+
+  /** Publishes PKI's CertificateRevoked (keyCompromise) for the certificate. */
+  public static void revoke(UUID device, String serialHex, String issuerDn, String fingerprint)
+      throws Exception {
+    TestEvents.publish(
+        Topics.PKI_CERTIFICATES,
+        EventEnvelope.of(
+            "/pki",
+            "default",
+            device.toString(),
+            new CertificateRevoked(
+                device, serialHex, issuerDn, fingerprint, "keyCompromise", Instant.now())));
   }
 
   /** Publishes PKI's CertificateIssued for the certificate with this SHA-256 fingerprint. */

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.ems.common.envelope.EventEnvelope;
-import dev.ems.common.event.CertificateRevoked;
-import dev.ems.common.event.Topics;
 import dev.ems.device.DeviceApiClient;
 import dev.ems.device.config.ConfigFetchITSupport;
-import dev.ems.embedded.TestEvents;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
@@ -159,19 +154,11 @@ class TlsClientAuthIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(get(http).statusCode()).isEqualTo(200));
 
-    TestEvents.publish(
-        Topics.PKI_CERTIFICATES,
-        EventEnvelope.of(
-            "/pki",
-            "default",
-            device.toString(),
-            new CertificateRevoked(
-                device,
-                cert.certificate().getSerialNumber().toString(16),
-                "CN=EMS Test Device CA",
-                cert.fingerprint(),
-                "keyCompromise",
-                Instant.now())));
+    ConfigFetchITSupport.revoke(
+        device,
+        cert.certificate().getSerialNumber().toString(16),
+        "CN=EMS Test Device CA",
+        cert.fingerprint());
 
     await()
         .atMost(Duration.ofSeconds(10))
