@@ -44,7 +44,8 @@ class ConfigHandler {
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     // counters instead of Spring's per-request observation, which cost a tenth of this path
-    // (device-api.yml turns http.server.requests off); refusals (401, 429, ...) are not counted yet
+    // (device-api.yml turns http.server.requests off); refusals (401, 429, ...) are counted as
+    // ems.http.problems{code} by the problem handler
     this.served =
         Counter.builder("ems.device.config.fetches")
             .description("Config fetches answered with the bundle or 304")
@@ -137,7 +138,7 @@ class ConfigHandler {
   /** ETag, version and revalidation headers: the same on 200 and 304, on both paths. */
   private static void versionHeaders(HttpHeaders headers, PublishedConfig config) {
     headers.setETag(config.etag());
-    headers.set(VERSION_HEADER, Integer.toString(config.version()));
+    headers.set(VERSION_HEADER, config.versionText());
     headers.setCacheControl(CacheControl.noCache());
   }
 }

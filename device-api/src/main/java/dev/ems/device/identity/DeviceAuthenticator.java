@@ -31,16 +31,17 @@ public class DeviceAuthenticator {
   /** Compiled once: the forwarded certificate is decoded on every device request. */
   private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
 
-  /** Bound of the forwarded-header cache; past it the cache starts over. */
-  private static final int MAX_CACHED_HEADERS = 200_000;
+  /** Bound of the fingerprint cache; past it the cache starts over. */
+  private static final int MAX_CACHED_FINGERPRINTS = 200_000;
 
   /**
-   * Forwarded header text → certificate fingerprint. A device sends the same certificate on every
-   * request, and decoding it (URL decoding, PEM, base64, SHA-256) was a sixth of the config fetch's
-   * CPU. The mapping is a pure function of the text, so a cached answer is never stale; whether the
-   * certificate is still good is checked on every request below.
+   * Client certificate → its fingerprint, keyed by the forwarded header's text or by the TLS
+   * session's certificate (the two key types never compare equal). A device sends the same
+   * certificate on every request, and decoding the header (URL decoding, PEM, base64, SHA-256) was
+   * a sixth of the config fetch's CPU. The mapping is a pure function of the key, so a cached
+   * answer is never stale; whether the certificate is still good is checked on every request below.
    */
-  private final ConcurrentHashMap<String, String> forwardedFingerprints = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, String> fingerprints = new ConcurrentHashMap<>();
 
   private final Credentials credentials;
   private final DeviceDirectory directory;
@@ -96,8 +97,12 @@ public class DeviceAuthenticator {
   private String fingerprint(SslInfo ssl, String forwarded, InetSocketAddress remoteAddress) {
     if (ssl != null && ssl.getPeerCertificates() != null && ssl.getPeerCertificates().length > 0) {
       X509Certificate cert = ssl.getPeerCertificates()[0];
+      String known = fingerprints.get(cert);
+      if (known != null) {
+        return known;
+      }
       try {
-        return sha256(cert.getEncoded());
+        return remember(cert, sha256(cert.getEncoded()));
       } catch (java.security.cert.CertificateEncodingException e) {
         throw unauthenticated("The client certificate cannot be read");
       }
@@ -108,15 +113,15 @@ public class DeviceAuthenticator {
     if (!fromTrustedProxy(remoteAddress)) {
       throw unauthenticated("Forwarded client certificates are accepted only from trusted proxies");
     }
-    String known = forwardedFingerprints.get(forwarded);
-    if (known != null) {
-      return known;
+    String known = fingerprints.get(forwarded);
+    return known != null ? known : remember(forwarded, sha256(der(forwarded)));
+  }
+
+  private String remember(Object key, String fingerprint) {
+    if (fingerprints.size() >= MAX_CACHED_FINGERPRINTS) {
+      fingerprints.clear();
     }
-    String fingerprint = sha256(der(forwarded));
-    if (forwardedFingerprints.size() >= MAX_CACHED_HEADERS) {
-      forwardedFingerprints.clear();
-    }
-    forwardedFingerprints.put(forwarded, fingerprint);
+    fingerprints.put(key, fingerprint);
     return fingerprint;
   }
 

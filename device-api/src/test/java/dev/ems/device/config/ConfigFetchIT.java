@@ -101,6 +101,7 @@ class ConfigFetchIT {
 
   @Test
   void noOrUnknownCertificatesAreRefusedWithProblems() throws Exception {
+    double refusedBefore = problems("unauthenticated");
     var none = api.get("/device/v1/config", null);
     var unknown =
         api.get(
@@ -113,6 +114,13 @@ class ConfigFetchIT {
     assertThat(none.body()).contains("\"code\":\"unauthenticated\"");
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(garbage.statusCode()).isEqualTo(401);
+    // refusals show in the metrics, by problem code
+    assertThat(problems("unauthenticated")).isEqualTo(refusedBefore + 3);
+  }
+
+  private double problems(String code) {
+    var counter = meters.find("ems.http.problems").tag("code", code).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

@@ -30,5 +30,18 @@ class PublishedConfigTests {
     assertThat(config.matches(sha)).isFalse();
     assertThat(config.matches("\"" + "b".repeat(64) + "\"")).isFalse();
     assertThat(config.matches("\"" + sha.substring(1) + "\"")).isFalse();
+    assertThat(config.matches("\"" + sha + "x")).isFalse();
+    assertThat(config.matches("")).isFalse();
+    assertThat(config.matches(" , ,")).isFalse();
+    assertThat(config.matches("W/")).isFalse();
+    assertThat(config.matches("\"")).isFalse();
+    assertThat(config.matches("**")).isFalse();
+  }
+
+  @Test
+  void listsMayCarrySpacesAndEmptyElements() {
+    assertThat(config.matches(" ,\t\"x\" ,  W/\"" + sha + "\"  ,")).isTrue();
+    assertThat(config.matches("\"x\", *")).isTrue();
+    assertThat(config.versionText()).isEqualTo("2");
   }
 }

@@ -1,8 +1,12 @@
 package dev.ems.platform.web;
 
 import dev.ems.common.error.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;
@@ -17,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The WebFlux counterpart of {@link ProblemHandler}: every error of a reactive service leaves as an
- * RFC 9457 problem with a stable {@code code}; no stack trace reaches a client.
+ * RFC 9457 problem with a stable {@code code}; no stack trace reaches a client. Each problem is
+ * counted as {@code ems.http.problems{code, status}}: device-api has no per-request observation (it
+ * cost a tenth of the config fetch), so this is how refusals (401, 429, ...) show in the metrics.
  */
 @Order(-2)
 public class ReactiveProblemHandler implements WebExceptionHandler {
@@ -25,9 +31,14 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ReactiveProblemHandler.class);
 
   private final JsonMapper json;
+  private final MeterRegistry meters;
 
-  public ReactiveProblemHandler(JsonMapper json) {
+  /** By problem code: a flood of refusals looks its counter up, never registers it again. */
+  private final ConcurrentHashMap<String, Counter> problems = new ConcurrentHashMap<>();
+
+  public ReactiveProblemHandler(JsonMapper json, ObjectProvider<MeterRegistry> meters) {
     this.json = json;
+    this.meters = meters.getIfAvailable();
   }
 
   @Override
@@ -36,6 +47,7 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
       return Mono.error(ex);
     }
     ProblemDetail problem = toProblem(ex);
+    count(problem);
     var response = exchange.getResponse();
     response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -44,6 +56,23 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
     }
     DataBuffer buffer = response.bufferFactory().wrap(json.writeValueAsBytes(problem));
     return response.writeWith(Mono.just(buffer));
+  }
+
+  private void count(ProblemDetail problem) {
+    if (meters == null) {
+      return;
+    }
+    String code = String.valueOf(problem.getProperties().get("code"));
+    problems
+        .computeIfAbsent(
+            code,
+            c ->
+                Counter.builder("ems.http.problems")
+                    .description("Requests answered with a problem, by its code")
+                    .tag("code", c)
+                    .tag("status", Integer.toString(problem.getStatus()))
+                    .register(meters))
+        .increment();
   }
 
   public static ProblemDetail toProblem(Throwable ex) {
