@@ -2,7 +2,7 @@
 # device-api config path vs nginx serving the same bytes as a static file, same machine, same run,
 # interleaved. Closed loop (wrk, 1,000 connections): throughput. Open loop (h2load --h1 --rps,
 # 1,000 connections): latency at a fixed offered rate. Both for 200 and 304.
-#   bench/device-api.sh                  # DEVICES=200 DURATION=15 RATE=25000 WARMUP=30 ARRIVALS=spread|burst
+#   bench/device-api.sh     # DEVICES=200 DURATION=15 RATE=25000 WARMUP=30 ROUNDS=2 ARRIVALS=spread|burst TARGET=own-jvm|suite
 # The suite (./ems up: all five services in one JVM) enrolls the fleet. The device-api measured is,
 # by default (TARGET=own-jvm), a second device-api in its own JVM on the suite's PostgreSQL and
 # Kafka, started from its own jar with the JVM options of its container (docker-compose.yml), as it
@@ -107,7 +107,7 @@ echo "== warm-up: ${WARMUP}s on each device-api path (not measured)"
 wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api200.lua" http://127.0.0.1:$API > /dev/null 2>&1
 wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api304.lua" http://127.0.0.1:$API > /dev/null 2>&1
 
-for round in 1 2; do
+for round in $(seq "${ROUNDS:-2}"); do
   echo "== round $round: closed loop (wrk -t2 -c$CONNS -d${DURATION}s)"
   N200=$(wrk_rps http://127.0.0.1:18080/device/v1/config)
   A200=$(wrk_rps -s "$OUT/api200.lua" http://127.0.0.1:$API)
