@@ -116,7 +116,7 @@ public final class TestEvents {
               ProducerConfig.LINGER_MS_CONFIG,
               0);
       producer = new KafkaProducer<>(props);
-      Runtime.getRuntime().addShutdownHook(new Thread(producer::close));
+      TestInfrastructure.atExit(producer::close);
     }
     return producer;
   }

@@ -25,7 +25,8 @@ final class RunningSuite {
       settings.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafka().bootstrapServers());
       settings.put("ems.platform.bootstrap-admin-key", TestInfrastructure.ADMIN_KEY);
       suite = Suite.start(settings, Map.of(), 2);
-      Runtime.getRuntime().addShutdownHook(new Thread(suite::close, "suite-shutdown"));
+      // stops before the Kafka broker and the test database go
+      TestInfrastructure.atExit(suite::close);
     }
     return suite;
   }
