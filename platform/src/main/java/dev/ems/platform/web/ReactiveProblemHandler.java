@@ -62,7 +62,8 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
     if (meters == null) {
       return;
     }
-    String code = String.valueOf(problem.getProperties().get("code"));
+    var properties = problem.getProperties();
+    String code = properties == null ? "unknown" : String.valueOf(properties.get("code"));
     problems
         .computeIfAbsent(
             code,
