@@ -29,32 +29,30 @@ public final class ConfigFetchITSupport {
   /** Publishes PKI's CertificateRevoked (keyCompromise) for the certificate. */
   public static void revoke(UUID device, String serialHex, String issuerDn, String fingerprint)
       throws Exception {
-    TestEvents.publish(
-        Topics.PKI_CERTIFICATES,
-        EventEnvelope.of(
-            "/pki",
-            "default",
-            device.toString(),
-            new CertificateRevoked(
-                device, serialHex, issuerDn, fingerprint, "keyCompromise", Instant.now())));
+    publishPki(
+        device,
+        new CertificateRevoked(
+            device, serialHex, issuerDn, fingerprint, "keyCompromise", Instant.now()));
   }
 
   /** Publishes PKI's CertificateIssued for the certificate with this SHA-256 fingerprint. */
   public static void announce(UUID device, String fingerprint) throws Exception {
+    publishPki(
+        device,
+        new CertificateIssued(
+            device,
+            "0a1b",
+            "CN=Issuing",
+            "CN=" + device,
+            fingerprint,
+            Instant.now(),
+            Instant.now().plusSeconds(86400)));
+  }
+
+  /** Publishes a pki-service event about the device, keyed by it, as pki-service does. */
+  private static void publishPki(UUID device, Object payload) throws Exception {
     TestEvents.publish(
-        Topics.PKI_CERTIFICATES,
-        EventEnvelope.of(
-            "/pki",
-            "default",
-            device.toString(),
-            new CertificateIssued(
-                device,
-                "0a1b",
-                "CN=Issuing",
-                "CN=" + device,
-                fingerprint,
-                Instant.now(),
-                Instant.now().plusSeconds(86400))));
+        Topics.PKI_CERTIFICATES, EventEnvelope.of("/pki", "default", device.toString(), payload));
   }
 
   /** Publishes a config as sc-service would; returns its sha256 (the ETag without quotes). */
