@@ -11,8 +11,6 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -22,7 +20,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * {@code GET /device/v1/config}: the device's current bundle with its ETag (the bundle's sha256)
  * and version, or {@code 304} when {@code If-None-Match} names it. Authentication, rate limit and
- * the cache are all in memory; only a cache miss reads the read model, off the event loop.
+ * the cache are all in memory; only a cache miss reads the read model, off the event loop. The
+ * happy path of a fetch does not get here: {@link ConfigFetchRoute} answers it on Reactor Netty.
  */
 @Component
 class ConfigHandler {
@@ -79,56 +78,20 @@ class ConfigHandler {
                                     "No configuration has been published for this device"))));
   }
 
-  /**
-   * The fetch's happy path on the server's own request and response, skipping WebFlux's dispatch
-   * (handler mapping, exchange, codecs), which cost more than the work itself: a known, allowed
-   * device whose config is in memory gets its 200 or 304 here. Anything else — no or unknown
-   * certificate, revoked, rate limited, cache miss — returns null and takes the routed handler
-   * above, which answers it (problems included) exactly as before.
-   */
-  Mono<Void> tryFast(ServerHttpRequest request, ServerHttpResponse response) {
-    DeviceIdentity device;
-    try {
-      device =
-          authenticator.authenticate(
-              request.getSslInfo(),
-              request.getHeaders().getFirst(authenticator.certHeader()),
-              request.getRemoteAddress());
-    } catch (EmsException refused) {
-      return null;
-    }
-    PublishedConfig config = cache.peek(device.deviceId());
-    if (config == null) {
-      return null;
-    }
-    try {
-      rateLimiter.acquire(device.deviceId());
-    } catch (EmsException limited) {
-      return null;
-    }
-    HttpHeaders headers = response.getHeaders();
-    versionHeaders(headers, config);
-    if (config.matches(request.getHeaders().getFirst(HttpHeaders.IF_NONE_MATCH))) {
-      notModified.increment();
-      response.setStatusCode(HttpStatus.NOT_MODIFIED);
-      return response.setComplete();
-    }
-    served.increment();
-    response.setStatusCode(HttpStatus.OK);
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    headers.setContentLength(config.body().length);
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(config.body())));
+  /** Counts a fetch answered with the bundle (200) or without it (304), on either path. */
+  void count(boolean notModified) {
+    (notModified ? this.notModified : served).increment();
   }
 
   private Mono<ServerResponse> respond(PublishedConfig config, ServerRequest request) {
     String ifNoneMatch = request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH);
     if (config.matches(ifNoneMatch)) {
-      notModified.increment();
+      count(true);
       return ServerResponse.status(HttpStatus.NOT_MODIFIED)
           .headers(h -> versionHeaders(h, config))
           .build();
     }
-    served.increment();
+    count(false);
     return ServerResponse.ok()
         .contentType(MediaType.APPLICATION_JSON)
         .headers(h -> versionHeaders(h, config))

@@ -2,14 +2,14 @@ package dev.ems.device.config;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
-/** WebFlux functional endpoint on Netty with a fast path for its happy case (docs/adr/0007). */
+/**
+ * The config fetch as a WebFlux functional endpoint on Netty; its happy path is answered ahead of
+ * WebFlux by {@link ConfigFetchRoute} (docs/adr/0007).
+ */
 @Configuration(proxyBeanMethods = false)
 class ConfigRoutes {
 
@@ -18,20 +18,5 @@ class ConfigRoutes {
   @Bean
   RouterFunction<ServerResponse> configEndpoint(ConfigHandler handler) {
     return RouterFunctions.route().GET(PATH, handler::fetch).build();
-  }
-
-  /** The fetch's happy path ahead of WebFlux's dispatch; see {@link ConfigHandler#tryFast}. */
-  @Bean
-  HttpHandlerDecoratorFactory configFetchFastPath(ConfigHandler handler) {
-    return next ->
-        (request, response) -> {
-          if (request.getMethod() == HttpMethod.GET && PATH.equals(request.getPath().value())) {
-            Mono<Void> fast = handler.tryFast(request, response);
-            if (fast != null) {
-              return fast;
-            }
-          }
-          return next.handle(request, response);
-        };
   }
 }

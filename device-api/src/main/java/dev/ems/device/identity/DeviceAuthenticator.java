@@ -4,6 +4,7 @@ import dev.ems.common.error.ErrorCode;
 import dev.ems.device.inventory.DeviceDirectory;
 import dev.ems.device.system.DeviceApiProperties;
 import dev.ems.platform.web.EmsException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,11 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -29,7 +33,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 public class DeviceAuthenticator {
 
   /** Compiled once: the forwarded certificate is decoded on every device request. */
-  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
   /** Bound of the fingerprint cache; past it the cache starts over. */
   private static final int MAX_CACHED_FINGERPRINTS = 200_000;
@@ -45,31 +49,39 @@ public class DeviceAuthenticator {
 
   private final Credentials credentials;
   private final DeviceDirectory directory;
-  private final Set<String> trustedProxies;
+
+  /** Compared as addresses, not as text: {@code ::1} and {@code 0:0:0:0:0:0:0:1} are one proxy. */
+  private final Set<InetAddress> trustedProxies;
+
   private final String certHeader;
 
   DeviceAuthenticator(
       Credentials credentials, DeviceDirectory directory, DeviceApiProperties properties) {
     this.credentials = credentials;
     this.directory = directory;
-    this.trustedProxies = Set.copyOf(properties.trustedProxies());
+    this.trustedProxies = trustedAddresses(properties.trustedProxies());
     this.certHeader = properties.clientCertHeader();
   }
 
   public DeviceIdentity authenticate(ServerRequest request) {
+    SslInfo ssl = request.exchange().getRequest().getSslInfo();
+    X509Certificate[] chain = ssl == null ? null : ssl.getPeerCertificates();
     return authenticate(
-        request.exchange().getRequest().getSslInfo(),
+        chain == null || chain.length == 0 ? null : chain[0],
         request.headers().firstHeader(certHeader),
         request.remoteAddress().orElse(null));
   }
 
   /**
-   * Names the device from the TLS session's certificate, else from the forwarded header (only from
-   * a trusted proxy); throws the problem that refuses the request otherwise.
+   * Names the device from the TLS session's client certificate, else from the forwarded header
+   * (only from a trusted proxy); throws the problem that refuses the request otherwise.
+   *
+   * @param tlsCertificate the client certificate of the TLS session, null without TLS or without a
+   *     client certificate
    */
   public DeviceIdentity authenticate(
-      SslInfo ssl, String forwardedHeader, InetSocketAddress remoteAddress) {
-    String fingerprint = fingerprint(ssl, forwardedHeader, remoteAddress);
+      X509Certificate tlsCertificate, String forwardedHeader, InetSocketAddress remoteAddress) {
+    String fingerprint = fingerprint(tlsCertificate, forwardedHeader, remoteAddress);
     Credentials.Credential credential =
         credentials
             .find(fingerprint)
@@ -94,9 +106,9 @@ public class DeviceAuthenticator {
     return certHeader;
   }
 
-  private String fingerprint(SslInfo ssl, String forwarded, InetSocketAddress remoteAddress) {
-    if (ssl != null && ssl.getPeerCertificates() != null && ssl.getPeerCertificates().length > 0) {
-      X509Certificate cert = ssl.getPeerCertificates()[0];
+  private String fingerprint(
+      X509Certificate cert, String forwarded, InetSocketAddress remoteAddress) {
+    if (cert != null) {
       String known = fingerprints.get(cert);
       if (known != null) {
         return known;
@@ -128,7 +140,27 @@ public class DeviceAuthenticator {
   private boolean fromTrustedProxy(InetSocketAddress remoteAddress) {
     return remoteAddress != null
         && remoteAddress.getAddress() != null
-        && trustedProxies.contains(remoteAddress.getAddress().getHostAddress());
+        && trustedProxies.contains(remoteAddress.getAddress());
+  }
+
+  /**
+   * The trusted proxies' addresses; blank entries (an empty {@code DEVICE_API_TRUSTED_PROXIES}) are
+   * none. IP literals only: a host name would be resolved once, at start, and then go stale.
+   */
+  static Set<InetAddress> trustedAddresses(List<String> literals) {
+    return literals.stream()
+        .map(String::strip)
+        .filter(literal -> !literal.isEmpty())
+        .map(
+            literal -> {
+              try {
+                return InetAddress.ofLiteral(literal);
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    "device-api.trusted-proxies: '" + literal + "' is not an IP address", e);
+              }
+            })
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** The DER of a PEM certificate, URL-encoded (nginx $ssl_client_escaped_cert) or not. */

@@ -52,11 +52,23 @@ class ConfigFetchIT {
               assertThat(r.headers().firstValue("X-Config-Version")).hasValue("1");
               assertThat(r.body()).contains("hostname one");
             });
+    // what a device gets once the config is in memory (the fast route), and with a query string
+    for (String path : new String[] {"/device/v1/config", "/device/v1/config?since=1"}) {
+      var r = api.get(path, cert);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(r.headers().firstValueAsLong("Content-Length"))
+          .hasValue(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+      assertThat(r.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-cache");
+      assertThat(r.body()).contains("hostname one");
+    }
     var notModified = api.get("/device/v1/config", cert, "If-None-Match", "\"" + sha + "\"");
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
     assertThat(notModified.headers().firstValue("X-Config-Version")).hasValue("1");
     assertThat(notModified.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(notModified.body()).isEmpty();
     // the fetch counters that replace the per-request observation (tests run one at a time, so
     // only this test's requests move them)
     assertThat(fetches("200")).isGreaterThan(served);

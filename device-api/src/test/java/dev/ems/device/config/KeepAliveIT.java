@@ -77,6 +77,17 @@ class KeepAliveIT {
             .as("round %d: the next request is read", round)
             .startsWith("HTTP/1.1 304");
       }
+      // header names as the routed path spells them: a device's client may compare them exactly
+      out.write(
+          fast.replaceFirst("If-None-Match: [^\r]*\r\n", "").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(readResponse(in))
+          .startsWith("HTTP/1.1 200")
+          .contains("\r\nContent-Type: application/json\r\n")
+          .contains("\r\nETag: \"" + sha + "\"\r\n")
+          .contains("\r\nX-Config-Version: 1\r\n")
+          .contains("\r\nCache-Control: no-cache\r\n")
+          .containsPattern("\r\nContent-Length: \\d+\r\n");
     }
   }
 

@@ -1,0 +1,171 @@
+package dev.ems.device.config;
+
+import dev.ems.device.identity.DeviceAuthenticator;
+import dev.ems.device.identity.DeviceIdentity;
+import dev.ems.device.ratelimit.RateLimiter;
+import dev.ems.platform.web.EmsException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.reactivestreams.Publisher;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.stereotype.Component;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+/**
+ * The config fetch's happy path on Reactor Netty's own request and response, ahead of Spring's
+ * server adapter and WebFlux (docs/adr/0007, amendment 3). A known, allowed device whose config is
+ * in memory gets its 200 or 304 here: the same checks as {@link ConfigHandler#fetch}, in memory,
+ * without the adapter's per-request objects (URI, header and response wrappers, the write's
+ * operator chain), which were most of what a fetch allocated. Anything else — no or unknown
+ * certificate, revoked, decommissioned, rate limited, cache miss — is handed to WebFlux unchanged,
+ * and its routed handler answers it, problems included, so errors are formatted in one place.
+ *
+ * <p>Every other request passes through Spring as before: Boot routes it to WebFlux after this
+ * route's predicate, a method and string comparison, declines it.
+ */
+@Component
+class ConfigFetchRoute implements NettyRouteProvider {
+
+  // spelled as WebFlux spells them on the routed path: names are case-insensitive (RFC 9110), but
+  // a device's HTTP client need not be, and both paths must answer alike
+  private static final AsciiString ETAG = AsciiString.cached("ETag");
+  private static final AsciiString VERSION_HEADER =
+      AsciiString.cached(ConfigHandler.VERSION_HEADER);
+  private static final AsciiString CACHE_CONTROL = AsciiString.cached("Cache-Control");
+  private static final AsciiString NO_CACHE = AsciiString.cached("no-cache");
+  private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+  private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+
+  private final ConfigCache cache;
+  private final DeviceAuthenticator authenticator;
+  private final RateLimiter rateLimiter;
+  private final ConfigHandler handler;
+  private final AsciiString certHeader;
+  private final ObjectProvider<HttpHandler> webFlux;
+  private volatile ReactorHttpHandlerAdapter fallback;
+
+  ConfigFetchRoute(
+      ConfigCache cache,
+      DeviceAuthenticator authenticator,
+      RateLimiter rateLimiter,
+      ConfigHandler handler,
+      ObjectProvider<HttpHandler> webFlux) {
+    this.cache = cache;
+    this.authenticator = authenticator;
+    this.rateLimiter = rateLimiter;
+    this.handler = handler;
+    this.certHeader = AsciiString.of(authenticator.certHeader());
+    this.webFlux = webFlux;
+  }
+
+  @Override
+  public HttpServerRoutes apply(HttpServerRoutes routes) {
+    return routes.route(ConfigFetchRoute::isFetch, this::serve);
+  }
+
+  /** {@code GET /device/v1/config}, with or without a query, as WebFlux's route matches it. */
+  static boolean isFetch(HttpServerRequest request) {
+    if (!HttpMethod.GET.equals(request.method())) {
+      return false;
+    }
+    String uri = request.uri();
+    int length = ConfigRoutes.PATH.length();
+    return uri.startsWith(ConfigRoutes.PATH)
+        && (uri.length() == length || uri.charAt(length) == '?');
+  }
+
+  private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+    HttpHeaders requestHeaders = request.requestHeaders();
+    PublishedConfig config = servable(request, requestHeaders);
+    if (config == null) {
+      return webFlux().apply(request, response);
+    }
+    HttpHeaders headers = response.responseHeaders();
+    headers
+        .set(ETAG, config.etag())
+        .set(VERSION_HEADER, config.versionText())
+        .set(CACHE_CONTROL, NO_CACHE);
+    if (config.matches(requestHeaders.get(HttpHeaderNames.IF_NONE_MATCH))) {
+      handler.count(true);
+      return response.status(HttpResponseStatus.NOT_MODIFIED).send();
+    }
+    handler.count(false);
+    headers
+        .set(CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(CONTENT_LENGTH, config.body().length);
+    return response
+        .status(HttpResponseStatus.OK)
+        .sendObject(Unpooled.wrappedBuffer(config.body()))
+        .then();
+  }
+
+  /** The config to answer with, or null when WebFlux's handler must answer (a refusal, a miss). */
+  private PublishedConfig servable(HttpServerRequest request, HttpHeaders requestHeaders) {
+    DeviceIdentity device;
+    try {
+      device =
+          authenticator.authenticate(
+              tlsClientCertificate(request),
+              requestHeaders.get(certHeader),
+              request.remoteAddress());
+    } catch (EmsException refused) {
+      return null;
+    }
+    PublishedConfig config = cache.peek(device.deviceId());
+    if (config == null) {
+      return null;
+    }
+    try {
+      rateLimiter.acquire(device.deviceId());
+    } catch (EmsException limited) {
+      return null;
+    }
+    return config;
+  }
+
+  /** The client certificate of the connection's TLS session, as Spring's adapter finds it. */
+  private static X509Certificate tlsClientCertificate(HttpServerRequest request) {
+    Channel channel = ((Connection) request).channel();
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl == null && channel.parent() != null) {
+      ssl = channel.parent().pipeline().get(SslHandler.class);
+    }
+    if (ssl == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate first ? first : null;
+    } catch (SSLPeerUnverifiedException noClientCertificate) {
+      return null;
+    }
+  }
+
+  /**
+   * Spring's adapter onto WebFlux, made on first use: the handler exists once the server starts.
+   */
+  private ReactorHttpHandlerAdapter webFlux() {
+    ReactorHttpHandlerAdapter adapter = fallback;
+    if (adapter == null) {
+      adapter = new ReactorHttpHandlerAdapter(webFlux.getObject());
+      fallback = adapter;
+    }
+    return adapter;
+  }
+}
