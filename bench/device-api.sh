@@ -38,7 +38,7 @@ if [ "${TARGET:-own-jvm}" = own-jvm ]; then
   echo "== starting device-api in its own JVM on :$API ($DEVICE_API_JAVA_OPTS)"
   DEVICE_API_PORT=$API DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
   SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:${EMS_PG_PORT:-15432}/ems" SPRING_DATASOURCE_USERNAME=postgres \
-  SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:${EMS_KAFKA_PORT:-19092}" SPRING_KAFKA_CONSUMER_GROUP_ID=device-api-bench \
+  SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:${EMS_KAFKA_PORT:-19092}" DEVICE_API_INSTANCE_ID=bench \
     "$JAVA_HOME/bin/java" $DEVICE_API_JAVA_OPTS -jar device-api/target/device-api-*-exec.jar > "$OUT/device-api.log" 2>&1 &
   OWN=$!
   trap 'kill $SUITE $OWN 2>/dev/null; nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true' EXIT

@@ -3,6 +3,7 @@ package dev.ems.device.config;
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.Topics;
+import dev.ems.device.system.Replica;
 import dev.ems.platform.kafka.EventReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ class ConfigPublishedListener {
     this.json = json;
   }
 
-  @KafkaListener(topics = Topics.SC_CONFIGS)
+  @KafkaListener(topics = Topics.SC_CONFIGS, groupId = Replica.CACHE_GROUP)
   void on(ConsumerRecord<String, byte[]> record) {
     if (!events.is(record, ConfigPublished.class)) {
       return;
@@ -42,9 +43,10 @@ class ConfigPublishedListener {
             published.version(),
             published.sha256(),
             body(published));
-    if (store.storeIfNewer(config, published.publishedAt())) {
-      cache.offer(config);
-    }
+    store.storeIfNewer(config, published.publishedAt());
+    // every replica's cache takes it, also when another replica stored it first; the cache keeps
+    // the newer of two versions, so a redelivered older one changes nothing
+    cache.offer(config);
   }
 
   private byte[] body(ConfigPublished published) {

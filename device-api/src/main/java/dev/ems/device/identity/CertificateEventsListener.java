@@ -3,6 +3,7 @@ package dev.ems.device.identity;
 import dev.ems.common.event.CertificateIssued;
 import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.Topics;
+import dev.ems.device.system.Replica;
 import dev.ems.platform.kafka.EventReader;
 import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +22,7 @@ class CertificateEventsListener {
     this.credentials = credentials;
   }
 
-  @KafkaListener(topics = Topics.PKI_CERTIFICATES)
+  @KafkaListener(topics = Topics.PKI_CERTIFICATES, groupId = Replica.CACHE_GROUP)
   void on(ConsumerRecord<String, byte[]> record) {
     if (events.is(record, CertificateIssued.class)) {
       var event = events.decode(record, CertificateIssued.class);

@@ -59,17 +59,32 @@ public class DeviceDirectory {
         .update();
   }
 
-  /** A new token replaces the previous one, used or not. */
-  void tokenIssued(UUID id, String tenant, String serial, String tokenSha256, Instant expiresAt) {
+  /**
+   * A newer token replaces the previous one, used or not. The same token again (a redelivered or
+   * replayed event, or another replica's write) changes nothing, so a used token stays used; an
+   * older token's event (issued before the one in place) changes nothing either.
+   */
+  void tokenIssued(
+      UUID id,
+      String tenant,
+      String serial,
+      String tokenSha256,
+      Instant expiresAt,
+      Instant issuedAt) {
     jdbc.sql(
             """
-            insert into device (id, tenant_id, serial, token_sha256, token_expires_at)
-            values (?, ?, ?, ?, ?)
+            insert into device (id, tenant_id, serial, token_sha256, token_expires_at,
+              token_issued_at)
+            values (?, ?, ?, ?, ?, ?)
             on conflict (id) do update set serial = excluded.serial,
               token_sha256 = excluded.token_sha256, token_expires_at = excluded.token_expires_at,
-              token_used_at = null, updated_at = now()
+              token_issued_at = excluded.token_issued_at, token_used_at = null, updated_at = now()
+            where device.token_sha256 is distinct from excluded.token_sha256
+              and (device.token_issued_at is null
+                or device.token_issued_at <= excluded.token_issued_at)
             """)
-        .params(id, tenant, serial, tokenSha256, Timestamp.from(expiresAt))
+        .params(
+            id, tenant, serial, tokenSha256, Timestamp.from(expiresAt), Timestamp.from(issuedAt))
         .update();
   }
 

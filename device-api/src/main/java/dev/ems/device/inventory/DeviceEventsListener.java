@@ -5,6 +5,7 @@ import dev.ems.common.event.DeviceCreated;
 import dev.ems.common.event.DeviceDecommissioned;
 import dev.ems.common.event.DeviceUpdated;
 import dev.ems.common.event.Topics;
+import dev.ems.device.system.Replica;
 import dev.ems.platform.kafka.EventReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -22,7 +23,7 @@ class DeviceEventsListener {
     this.directory = directory;
   }
 
-  @KafkaListener(topics = Topics.SC_DEVICES)
+  @KafkaListener(topics = Topics.SC_DEVICES, groupId = Replica.CACHE_GROUP)
   void on(ConsumerRecord<String, byte[]> record) {
     if (events.is(record, DeviceCreated.class)) {
       var e = events.decode(record, DeviceCreated.class);
@@ -33,7 +34,8 @@ class DeviceEventsListener {
     } else if (events.is(record, BootstrapTokenIssued.class)) {
       var e = events.decode(record, BootstrapTokenIssued.class);
       var t = e.payload();
-      directory.tokenIssued(t.deviceId(), e.tenant(), t.serial(), t.tokenSha256(), t.expiresAt());
+      directory.tokenIssued(
+          t.deviceId(), e.tenant(), t.serial(), t.tokenSha256(), t.expiresAt(), t.issuedAt());
     } else if (events.is(record, DeviceDecommissioned.class)) {
       directory.decommissioned(
           events.decode(record, DeviceDecommissioned.class).payload().deviceId());

@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFutureSkew how far a device's timestamps may be ahead of ours
  * @param maxBodyBytes largest request body accepted
  * @param pki how to reach pki-service for enrollment
+ * @param instanceId this replica's name among device-api's replicas, unique per replica; blank
+ *     means the host name (a container's own)
  */
 @Validated
 @ConfigurationProperties("device-api")
@@ -32,7 +34,8 @@ public record DeviceApiProperties(
     @Min(1) int rateLimitBurst,
     @NotNull Duration maxFutureSkew,
     @Min(1024) int maxBodyBytes,
-    @Valid @NotNull Pki pki) {
+    @Valid @NotNull Pki pki,
+    String instanceId) {
 
   /** pki-service's internal enrollment API (docs/adr/0006). */
   public record Pki(

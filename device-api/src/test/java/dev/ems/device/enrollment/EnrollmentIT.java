@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.ems.common.envelope.EventEnvelope;
 import dev.ems.common.event.BootstrapTokenIssued;
 import dev.ems.common.event.DeviceCreated;
+import dev.ems.common.event.DeviceUpdated;
 import dev.ems.common.event.Topics;
 import dev.ems.device.DeviceApiClient;
 import dev.ems.embedded.TestEvents;
 import dev.ems.platform.security.ApiKeys;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,25 +62,47 @@ class EnrollmentIT {
             device.toString(),
             new DeviceCreated(device, serial, "ow", "n", Instant.now())));
     TestEvents.publish(
+        Topics.SC_DEVICES, tokenIssued(device, serial, token, Instant.now(), expiresAt));
+    awaitKnown(serial, token);
+    return token;
+  }
+
+  private static EventEnvelope<BootstrapTokenIssued> tokenIssued(
+      UUID device, String serial, String token, Instant issuedAt, Instant expiresAt) {
+    return EventEnvelope.of(
+        "/sc",
+        "default",
+        device.toString(),
+        new BootstrapTokenIssued(device, serial, ApiKeys.hash(token), issuedAt, expiresAt));
+  }
+
+  /** Until device-api knows the serial with this token (the CSR check answers, not a 401). */
+  private void awaitKnown(String serial, String token) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () ->
+                api.post("/device/v1/enroll", null, body(serial, token, "x")).statusCode() != 401);
+  }
+
+  /**
+   * A device's events are ordered (one partition per device): once a serial change published after
+   * the replayed events is seen, the replayed ones have been processed too.
+   */
+  private void replayThenAwait(
+      UUID device, String newSerial, String token, EventEnvelope<?>... replayed) throws Exception {
+    for (EventEnvelope<?> event : replayed) {
+      TestEvents.publish(Topics.SC_DEVICES, event);
+    }
+    TestEvents.publish(
         Topics.SC_DEVICES,
         EventEnvelope.of(
             "/sc",
             "default",
             device.toString(),
-            new BootstrapTokenIssued(
-                device, serial, ApiKeys.hash(token), Instant.now(), expiresAt)));
-    String probe =
-        body(serial, "wrong-token", DeviceApiClient.csrPem(DeviceApiClient.keyPair(), "x"));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(300))
-        .until(
-            () -> {
-              var r = api.post("/device/v1/enroll", null, body(serial, token, "x"));
-              return r.statusCode() != 401; // known token: the CSR check answers instead
-            });
-    assertThat(probe).isNotEmpty();
-    return token;
+            new DeviceUpdated(device, newSerial, "ow", "n", null, List.of(), Instant.now())));
+    awaitKnown(newSerial, token);
   }
 
   private static String body(String serial, String token, String csr) {
@@ -191,6 +215,63 @@ class EnrollmentIT {
                     null,
                     body(serial, token, DeviceApiClient.csrPem(DeviceApiClient.keyPair(), "z")))
                 .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aRedeliveredTokenEventDoesNotReviveTheUsedToken() throws Exception {
+    UUID device = UUID.randomUUID();
+    String serial = "R-" + device;
+    Instant issuedAt = Instant.now().minusSeconds(5);
+    Instant expiresAt = Instant.now().plusSeconds(3600);
+    String token = "emsbt_" + UUID.randomUUID();
+    TestEvents.publish(
+        Topics.SC_DEVICES,
+        EventEnvelope.of(
+            "/sc",
+            "default",
+            device.toString(),
+            new DeviceCreated(device, serial, "ow", "n", Instant.now())));
+    TestEvents.publish(Topics.SC_DEVICES, tokenIssued(device, serial, token, issuedAt, expiresAt));
+    awaitKnown(serial, token);
+    String csr = DeviceApiClient.csrPem(DeviceApiClient.keyPair(), device.toString());
+    assertThat(api.post("/device/v1/enroll", null, body(serial, token, csr)).statusCode())
+        .isEqualTo(200);
+
+    // the same event again: Kafka redelivers it, a replica replays it, another replica writes it
+    String replaced = serial + "-rma";
+    replayThenAwait(
+        device, replaced, token, tokenIssued(device, serial, token, issuedAt, expiresAt));
+
+    var reused =
+        api.post(
+            "/device/v1/enroll",
+            null,
+            body(replaced, token, DeviceApiClient.csrPem(DeviceApiClient.keyPair(), "thief")));
+    assertThat(reused.statusCode()).as(reused.body()).isEqualTo(409);
+    assertThat(reused.body()).contains("bootstrap-token-used");
+  }
+
+  @Test
+  void anOlderTokenReplayedAfterANewerOneStaysReplaced() throws Exception {
+    UUID device = UUID.randomUUID();
+    String serial = "N-" + device;
+    Instant expiresAt = Instant.now().plusSeconds(3600);
+    String older = inventory(device, serial, expiresAt);
+    var olderEvent = tokenIssued(device, serial, older, Instant.now().minusSeconds(60), expiresAt);
+    String newer = "emsbt_" + UUID.randomUUID();
+    TestEvents.publish(
+        Topics.SC_DEVICES, tokenIssued(device, serial, newer, Instant.now(), expiresAt));
+    awaitKnown(serial, newer);
+
+    String replaced = serial + "-rma";
+    replayThenAwait(device, replaced, newer, olderEvent);
+
+    String csr = DeviceApiClient.csrPem(DeviceApiClient.keyPair(), device.toString());
+    var withOlder = api.post("/device/v1/enroll", null, body(replaced, older, csr));
+    assertThat(withOlder.statusCode()).isEqualTo(401);
+    assertThat(withOlder.body()).contains("bootstrap-token-invalid");
+    assertThat(api.post("/device/v1/enroll", null, body(replaced, newer, csr)).statusCode())
         .isEqualTo(200);
   }
 }
