@@ -39,7 +39,8 @@ if [ "${TARGET:-own-jvm}" = own-jvm ]; then
   DEVICE_API_PORT=$API DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
   SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:${EMS_PG_PORT:-15432}/ems" SPRING_DATASOURCE_USERNAME=postgres \
   SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:${EMS_KAFKA_PORT:-19092}" DEVICE_API_INSTANCE_ID=bench \
-    "$JAVA_HOME/bin/java" $DEVICE_API_JAVA_OPTS -jar device-api/target/device-api-*-exec.jar > "$OUT/device-api.log" 2>&1 &
+    "$JAVA_HOME/bin/java" $DEVICE_API_JAVA_OPTS -Xlog:gc:file="$OUT/device-api-gc.log" \
+    -jar device-api/target/device-api-*-exec.jar > "$OUT/device-api.log" 2>&1 &
   OWN=$!
   trap 'kill $SUITE $OWN 2>/dev/null; nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true' EXIT
   until curl -sf -o /dev/null "http://127.0.0.1:$API/actuator/health"; do sleep 1; kill -0 $OWN || { tail -50 "$OUT/device-api.log"; exit 1; }; done
@@ -96,11 +97,18 @@ pct() { # h2load per-request log: start(us) status duration(us). Prints "p50 / p
 # (ARRIVALS=burst) makes the timers fire together: CONNS requests at the same instant every
 # interval, which measures how long a server takes to drain a burst of CONNS, not latency at RATE.
 INTERVAL_MS=$((CONNS * 1000 / RATE))
+# CPU seconds a process used so far (utime + stime), to show who had the cores during a window
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 h2() { local log="$1"; shift; rm -f "$log"
+  local gc="$OUT/device-api-gc.log" mark=0 api0 suite0
+  [ -f "$gc" ] && mark=$(wc -l < "$gc")
+  api0=$(cpu "${OWN:-$SUITE}"); suite0=$(cpu "$SUITE")
   if [ "${ARRIVALS:-spread}" = burst ]; then set -- -D "$DURATION" "$@"
   else set -- -r $(((CONNS + INTERVAL_MS - 1) / INTERVAL_MS)) --rate-period 1ms -n $((RATE * DURATION)) "$@"; fi
   h2load --h1 -t2 -c"$CONNS" -m1 --rps=$((RATE / CONNS)) --log-file="$log" "$@" > "$log.out" 2>&1 || true
-  echo "$(pct "$log") ms, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1)"; }
+  local gcs=""
+  [ -f "$gc" ] && gcs="; device-api GC pauses $(tail -n +$((mark + 1)) "$gc" | grep -o '[0-9.]*ms$' | tr -d ms | sort -n | awk '{n++; m=$1} END {printf "%d, max %.1f ms", n, m}')"
+  echo "$(pct "$log") ms, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1) [CPU s: device-api $(echo "$(cpu "${OWN:-$SUITE}") - $api0" | bc), suite $(echo "$(cpu "$SUITE") - $suite0" | bc)$gcs]"; }
 
 # the JIT needs a while: the first seconds under load run at a fraction of the steady rate
 echo "== warm-up: ${WARMUP}s on each device-api path (not measured)"
@@ -114,10 +122,10 @@ for round in $(seq "${ROUNDS:-2}"); do
   N304=$(wrk_rps -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
   A304=$(wrk_rps -s "$OUT/api304.lua" http://127.0.0.1:$API)
   echo "== round $round: open loop (h2load --h1 -t2 -c$CONNS, $RATE req/s in all, ${DURATION}s, arrivals ${ARRIVALS:-spread})"
-  L_N200=$(h2 "$OUT/h2-n200.log" http://127.0.0.1:18080/device/v1/config)
-  L_A200=$(h2 "$OUT/h2-a200.log" -H "X-SSL-Client-Cert: $CERT" http://127.0.0.1:$API/device/v1/config)
-  L_N304=$(h2 "$OUT/h2-n304.log" -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
-  L_A304=$(h2 "$OUT/h2-a304.log" -H "X-SSL-Client-Cert: $CERT" -H "If-None-Match: $API_ETAG" http://127.0.0.1:$API/device/v1/config)
+  L_N200=$(h2 "$OUT/h2-n200-r$round.log" http://127.0.0.1:18080/device/v1/config)
+  L_A200=$(h2 "$OUT/h2-a200-r$round.log" -H "X-SSL-Client-Cert: $CERT" http://127.0.0.1:$API/device/v1/config)
+  L_N304=$(h2 "$OUT/h2-n304-r$round.log" -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
+  L_A304=$(h2 "$OUT/h2-a304-r$round.log" -H "X-SSL-Client-Cert: $CERT" -H "If-None-Match: $API_ETAG" http://127.0.0.1:$API/device/v1/config)
   printf '\n| round %s | nginx req/s | device-api req/s | ratio | open loop %s/s p50 / p99 ms: nginx | device-api |\n' "$round" "$RATE"
   printf '|---|---|---|---|---|---|\n'
   printf '| 200 | %s | %s | %.2f | %s | %s |\n' "$N200" "$A200" "$(echo "$A200 / $N200" | bc -l)" "$L_N200" "$L_A200"
