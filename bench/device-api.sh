@@ -97,18 +97,20 @@ pct() { # h2load per-request log: start(us) status duration(us). Prints "p50 / p
 # (ARRIVALS=burst) makes the timers fire together: CONNS requests at the same instant every
 # interval, which measures how long a server takes to drain a burst of CONNS, not latency at RATE.
 INTERVAL_MS=$((CONNS * 1000 / RATE))
-# CPU seconds a process used so far (utime + stime), to show who had the cores during a window
+# CPU seconds a process used so far (utime + stime), to show who had the cores during a window,
+# and the time the hypervisor gave this VM's CPUs to others (steal, /proc/stat), in ms
+steal() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%d", $9 * 1000 / hz}' /proc/stat; }
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 h2() { local log="$1"; shift; rm -f "$log"
-  local gc="$OUT/device-api-gc.log" mark=0 api0 suite0
+  local gc="$OUT/device-api-gc.log" mark=0 api0 suite0 steal0
   [ -f "$gc" ] && mark=$(wc -l < "$gc")
-  api0=$(cpu "${OWN:-$SUITE}"); suite0=$(cpu "$SUITE")
+  api0=$(cpu "${OWN:-$SUITE}"); suite0=$(cpu "$SUITE"); steal0=$(steal)
   if [ "${ARRIVALS:-spread}" = burst ]; then set -- -D "$DURATION" "$@"
   else set -- -r $(((CONNS + INTERVAL_MS - 1) / INTERVAL_MS)) --rate-period 1ms -n $((RATE * DURATION)) "$@"; fi
   h2load --h1 -t2 -c"$CONNS" -m1 --rps=$((RATE / CONNS)) --log-file="$log" "$@" > "$log.out" 2>&1 || true
   local gcs=""
   [ -f "$gc" ] && gcs="; device-api GC pauses $(tail -n +$((mark + 1)) "$gc" | grep -o '[0-9.]*ms$' | tr -d ms | sort -n | awk '{n++; m=$1} END {printf "%d, max %.1f ms", n, m}')"
-  echo "$(pct "$log") ms, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1) [CPU s: device-api $(echo "$(cpu "${OWN:-$SUITE}") - $api0" | bc), suite $(echo "$(cpu "$SUITE") - $suite0" | bc)$gcs]"; }
+  echo "$(pct "$log") ms, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1) [CPU s: device-api $(echo "$(cpu "${OWN:-$SUITE}") - $api0" | bc), suite $(echo "$(cpu "$SUITE") - $suite0" | bc), host steal $(($(steal) - steal0)) ms$gcs]"; }
 
 # the JIT needs a while: the first seconds under load run at a fraction of the steady rate
 echo "== warm-up: ${WARMUP}s on each device-api path (not measured)"
