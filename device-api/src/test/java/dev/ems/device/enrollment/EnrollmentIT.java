@@ -54,6 +54,14 @@ class EnrollmentIT {
   /** A device SC announced, with a token; returns the token once device-api knows it. */
   private String inventory(UUID device, String serial, Instant expiresAt) throws Exception {
     String token = "emsbt_" + UUID.randomUUID();
+    inventory(device, serial, token, Instant.now(), expiresAt);
+    return token;
+  }
+
+  /** A device SC announced with this token, issued then; returns once device-api knows it. */
+  private void inventory(
+      UUID device, String serial, String token, Instant issuedAt, Instant expiresAt)
+      throws Exception {
     TestEvents.publish(
         Topics.SC_DEVICES,
         EventEnvelope.of(
@@ -61,10 +69,8 @@ class EnrollmentIT {
             "default",
             device.toString(),
             new DeviceCreated(device, serial, "ow", "n", Instant.now())));
-    TestEvents.publish(
-        Topics.SC_DEVICES, tokenIssued(device, serial, token, Instant.now(), expiresAt));
+    TestEvents.publish(Topics.SC_DEVICES, tokenIssued(device, serial, token, issuedAt, expiresAt));
     awaitKnown(serial, token);
-    return token;
   }
 
   private static EventEnvelope<BootstrapTokenIssued> tokenIssued(
@@ -225,15 +231,7 @@ class EnrollmentIT {
     Instant issuedAt = Instant.now().minusSeconds(5);
     Instant expiresAt = Instant.now().plusSeconds(3600);
     String token = "emsbt_" + UUID.randomUUID();
-    TestEvents.publish(
-        Topics.SC_DEVICES,
-        EventEnvelope.of(
-            "/sc",
-            "default",
-            device.toString(),
-            new DeviceCreated(device, serial, "ow", "n", Instant.now())));
-    TestEvents.publish(Topics.SC_DEVICES, tokenIssued(device, serial, token, issuedAt, expiresAt));
-    awaitKnown(serial, token);
+    inventory(device, serial, token, issuedAt, expiresAt);
     String csr = DeviceApiClient.csrPem(DeviceApiClient.keyPair(), device.toString());
     assertThat(api.post("/device/v1/enroll", null, body(serial, token, csr)).statusCode())
         .isEqualTo(200);
