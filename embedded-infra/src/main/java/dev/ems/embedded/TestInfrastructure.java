@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -65,6 +66,17 @@ public final class TestInfrastructure {
         System.err.println("error at exit: " + e);
       }
     }
+  }
+
+  /**
+   * The settings that put a Spring application started by hand (a suite, a second replica) on this
+   * infrastructure; test contexts get them from {@link EmbeddedInfraContextCustomizerFactory}.
+   */
+  public static Map<String, String> springProperties() {
+    return Map.of(
+        "spring.datasource.url", jdbcUrl(),
+        "spring.kafka.bootstrap-servers", kafka().bootstrapServers(),
+        "ems.platform.bootstrap-admin-key", ADMIN_KEY);
   }
 
   /** JDBC URL (user included) of this JVM's test database. */

@@ -2,7 +2,6 @@ package dev.ems.system;
 
 import dev.ems.embedded.TestInfrastructure;
 import dev.ems.launcher.Suite;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,11 +19,7 @@ final class RunningSuite {
   static synchronized Suite get() throws InterruptedException {
     if (suite == null) {
       System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-      Map<String, String> settings = new HashMap<>();
-      settings.put("spring.datasource.url", TestInfrastructure.jdbcUrl());
-      settings.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafka().bootstrapServers());
-      settings.put("ems.platform.bootstrap-admin-key", TestInfrastructure.ADMIN_KEY);
-      suite = Suite.start(settings, Map.of(), 2);
+      suite = Suite.start(TestInfrastructure.springProperties(), Map.of(), 2);
       // stops before the Kafka broker and the test database go
       TestInfrastructure.atExit(suite::close);
     }

@@ -42,16 +42,6 @@ import reactor.netty.http.server.HttpServerRoutes;
 @Component
 class ConfigFetchRoute implements NettyRouteProvider {
 
-  // spelled as WebFlux spells them on the routed path: names are case-insensitive (RFC 9110), but
-  // a device's HTTP client need not be, and both paths must answer alike
-  private static final AsciiString ETAG = AsciiString.cached("ETag");
-  private static final AsciiString VERSION_HEADER =
-      AsciiString.cached(ConfigHandler.VERSION_HEADER);
-  private static final AsciiString CACHE_CONTROL = AsciiString.cached("Cache-Control");
-  private static final AsciiString NO_CACHE = AsciiString.cached("no-cache");
-  private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
-  private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-
   private final ConfigCache cache;
   private final DeviceAuthenticator authenticator;
   private final RateLimiter rateLimiter;
@@ -97,18 +87,15 @@ class ConfigFetchRoute implements NettyRouteProvider {
       return webFlux().apply(request, response);
     }
     HttpHeaders headers = response.responseHeaders();
-    headers
-        .set(ETAG, config.etag())
-        .set(VERSION_HEADER, config.versionText())
-        .set(CACHE_CONTROL, NO_CACHE);
+    FetchHeaders.version(config, headers::set);
     if (config.matches(requestHeaders.get(HttpHeaderNames.IF_NONE_MATCH))) {
       handler.count(true);
       return response.status(HttpResponseStatus.NOT_MODIFIED).send();
     }
     handler.count(false);
     headers
-        .set(CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(CONTENT_LENGTH, config.body().length);
+        .set(FetchHeaders.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(FetchHeaders.CONTENT_LENGTH, config.body().length);
     return response
         .status(HttpResponseStatus.OK)
         .sendObject(Unpooled.wrappedBuffer(config.body()))

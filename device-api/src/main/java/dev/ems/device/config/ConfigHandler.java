@@ -7,7 +7,6 @@ import dev.ems.device.ratelimit.RateLimiter;
 import dev.ems.platform.web.EmsException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -25,8 +24,6 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 class ConfigHandler {
-
-  static final String VERSION_HEADER = "X-Config-Version";
 
   private final ConfigCache cache;
   private final DeviceAuthenticator authenticator;
@@ -98,10 +95,7 @@ class ConfigHandler {
         .bodyValue(config.body());
   }
 
-  /** ETag, version and revalidation headers: the same on 200 and 304, on both paths. */
   private static void versionHeaders(HttpHeaders headers, PublishedConfig config) {
-    headers.setETag(config.etag());
-    headers.set(VERSION_HEADER, config.versionText());
-    headers.setCacheControl(CacheControl.noCache());
+    FetchHeaders.version(config, (name, value) -> headers.set(name.toString(), value.toString()));
   }
 }

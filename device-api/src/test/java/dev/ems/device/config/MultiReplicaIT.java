@@ -9,7 +9,9 @@ import dev.ems.device.DeviceApiApplication;
 import dev.ems.device.DeviceApiClient;
 import dev.ems.embedded.TestInfrastructure;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,14 +35,15 @@ class MultiReplicaIT {
 
   @BeforeAll
   static void startSecondReplica() {
+    Map<String, String> settings = new LinkedHashMap<>(TestInfrastructure.springProperties());
+    settings.put("server.port", "0");
+    settings.put("device-api.instance-id", "replica-b");
     replicaB =
         new SpringApplicationBuilder(DeviceApiApplication.class)
             .run( // arguments, as they outrank the service's own configuration
-                "--server.port=0",
-                "--device-api.instance-id=replica-b",
-                "--spring.datasource.url=" + TestInfrastructure.jdbcUrl(),
-                "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
-                "--ems.platform.bootstrap-admin-key=" + TestInfrastructure.ADMIN_KEY);
+                settings.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new));
   }
 
   @AfterAll
