@@ -1,11 +1,14 @@
 package dev.ems.embedded;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,6 +27,15 @@ public final class TestInfrastructure {
 
   /** The bootstrap admin API key every test context registers. */
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
+
+  /**
+   * The internal service key (device-api → pki-service, docs/adr/0006) of this JVM's test contexts:
+   * random, since the services have no default for it.
+   */
+  public static final String INTERNAL_API_KEY = "test-internal-" + randomHex(16);
+
+  /** pki-service's key-encryption key (base64 AES-256) of this JVM's test contexts: random. */
+  public static final String PKI_KEY_ENCRYPTION_KEY = randomBase64(32);
 
   private static String jdbcUrl;
   private static KafkaBroker kafka;
@@ -76,7 +88,22 @@ public final class TestInfrastructure {
     return Map.of(
         "spring.datasource.url", jdbcUrl(),
         "spring.kafka.bootstrap-servers", kafka().bootstrapServers(),
-        "ems.platform.bootstrap-admin-key", ADMIN_KEY);
+        "ems.platform.bootstrap-admin-key", ADMIN_KEY,
+        "pki.internal-api-key", INTERNAL_API_KEY,
+        "device-api.pki.internal-api-key", INTERNAL_API_KEY,
+        "pki.key-encryption-key", PKI_KEY_ENCRYPTION_KEY);
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static String randomBase64(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
   }
 
   /** JDBC URL (user included) of this JVM's test database. */
