@@ -6,6 +6,8 @@ import dev.ems.common.event.Topics;
 import dev.ems.platform.kafka.EventReader;
 import dev.ems.platform.outbox.Outbox;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -27,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** A minimal service on the platform, for the platform's own tests. */
 @SpringBootApplication
 @EmsService("platform-test")
-class PlatformTestApplication {
+public class PlatformTestApplication {
 
   record WidgetRequest(@NotBlank @Size(max = 20) String name, Integer size) {}
 
@@ -41,14 +43,28 @@ class PlatformTestApplication {
       this.service = service;
     }
 
+    @RequiresRole(Role.OPERATOR)
     @PostMapping("/api/v1/widgets")
     Widget create(@Valid @RequestBody WidgetRequest request, Caller caller) {
       return service.create(caller.tenant(), request.name());
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping("/api/v1/widgets")
     List<Widget> list(Caller caller) {
       return service.list(caller.tenant());
+    }
+
+    @RequiresRole(Role.ADMIN)
+    @GetMapping("/api/v1/widget-secrets")
+    List<String> secrets(Caller caller) {
+      return List.of("admin-only");
+    }
+
+    /** Declares no access rule: refused to everyone (deny by default). */
+    @GetMapping("/api/v1/widgets-without-rule")
+    String forgotten() {
+      return "must never be served";
     }
   }
 

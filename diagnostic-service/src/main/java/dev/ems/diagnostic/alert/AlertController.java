@@ -4,6 +4,8 @@ import dev.ems.common.error.ErrorCode;
 import dev.ems.diagnostic.alert.AlertQueries.AlertView;
 import dev.ems.diagnostic.alert.AlertQueries.Filter;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,6 +39,7 @@ class AlertController {
 
   record AlertPage(List<AlertView> items, int page, int size, long total) {}
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   AlertPage list(
       @RequestParam(defaultValue = "OPEN") String status,
@@ -56,6 +59,7 @@ class AlertController {
         alerts.count(caller.tenant(), filter));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{id}")
   AlertView get(@PathVariable UUID id, Caller caller) {
     return alerts
@@ -63,6 +67,7 @@ class AlertController {
         .orElseThrow(() -> EmsException.notFound(ErrorCode.ALERT_NOT_FOUND, id));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/{id}/acknowledge")
   AlertView acknowledge(@PathVariable UUID id, Caller caller) {
     return alerts

@@ -3,6 +3,8 @@ package dev.ems.diagnostic.check;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.diagnostic.check.Checks.Check;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -40,6 +42,7 @@ class CheckController {
     this.checks = checks;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping
   ResponseEntity<Check> request(
       @PathVariable UUID deviceId, @Valid @RequestBody CheckRequest request, Caller caller) {
@@ -55,6 +58,7 @@ class CheckController {
         .body(check);
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{id}")
   Check get(@PathVariable UUID deviceId, @PathVariable UUID id, Caller caller) {
     return checks
@@ -62,6 +66,7 @@ class CheckController {
         .orElseThrow(() -> EmsException.notFound(ErrorCode.CHECK_NOT_FOUND, id));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   List<Check> list(
       @PathVariable UUID deviceId,

@@ -4,6 +4,8 @@ import dev.ems.common.error.ErrorCode;
 import dev.ems.diagnostic.fleet.FleetQueries.DeviceSummary;
 import dev.ems.diagnostic.fleet.FleetQueries.TunnelEventView;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -28,11 +30,13 @@ class FleetController {
     this.fleet = fleet;
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/fleet/health")
   Map<String, Long> health(Caller caller) {
     return fleet.countByHealth(caller.tenant());
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/fleet/devices")
   Page<DeviceSummary> devices(
       @RequestParam String health,
@@ -51,6 +55,7 @@ class FleetController {
         fleet.count(caller.tenant(), level));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/devices/{id}/tunnels/history")
   List<TunnelEventView> tunnelHistory(
       @PathVariable UUID id,

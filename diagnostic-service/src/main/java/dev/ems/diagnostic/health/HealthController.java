@@ -3,6 +3,8 @@ package dev.ems.diagnostic.health;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.diagnostic.health.model.ConfigState;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +42,7 @@ class HealthController {
     this.states = states;
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/devices/{id}/health")
   DeviceHealthResponse device(@PathVariable UUID id, Caller caller) {
     DeviceRecord r =

@@ -3,6 +3,8 @@ package dev.ems.pki.ca;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.pki.system.Pem;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -25,6 +27,7 @@ class CaController {
     this.cas = cas;
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   List<CaResponse> list(Caller caller) {
     return List.of(
@@ -32,6 +35,7 @@ class CaController {
         CaResponse.of(CaHierarchy.ISSUING, cas.issuing()));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{id}/chain")
   ResponseEntity<String> chain(@PathVariable String id, Caller caller) {
     List<X509Certificate> chain =

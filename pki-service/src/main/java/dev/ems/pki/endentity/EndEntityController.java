@@ -4,6 +4,8 @@ import dev.ems.pki.endentity.EndEntityRequests.CreateEndEntityRequest;
 import dev.ems.pki.endentity.EndEntityRequests.DeletedEndEntityResponse;
 import dev.ems.pki.endentity.EndEntityRequests.EndEntityResponse;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,6 +33,7 @@ class EndEntityController {
     this.entities = entities;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping
   ResponseEntity<EndEntityResponse> create(
       @Valid @RequestBody CreateEndEntityRequest request, Caller caller) {
@@ -39,11 +42,13 @@ class EndEntityController {
         .body(EndEntityResponse.of(entity));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{name}")
   EndEntityResponse get(@PathVariable String name, Caller caller) {
     return EndEntityResponse.of(entities.require(caller.tenant(), name.toLowerCase()));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   List<EndEntityResponse> list(
       @RequestParam(defaultValue = "false") boolean includeDeleted,
@@ -55,6 +60,7 @@ class EndEntityController {
         .toList();
   }
 
+  @RequiresRole(Role.OPERATOR)
   @DeleteMapping("/{name}")
   DeletedEndEntityResponse delete(@PathVariable String name, Caller caller) {
     String n = name.toLowerCase();

@@ -3,6 +3,7 @@ package dev.ems.pki.enrollment;
 import dev.ems.pki.issuance.IssuanceService;
 import dev.ems.pki.system.Pem;
 import dev.ems.pki.system.PkiProperties;
+import dev.ems.platform.security.PublicEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -31,6 +32,8 @@ class InternalEnrollmentController {
     this.issuance = issuance;
   }
 
+  @PublicEndpoint(
+      "guarded by the internal service credential (InternalKeyFilter), not an operator key")
   @PostMapping("/internal/v1/enrollments")
   EnrollmentResponse enroll(@Valid @RequestBody EnrollmentRequest request) {
     var issued = issuance.enroll(request.tenant(), request.deviceId().toString(), request.csr());

@@ -8,6 +8,8 @@ import dev.ems.pki.issuance.CertificateRequests.KeyStoreRequest;
 import dev.ems.pki.issuance.Certificates.CertificateQuery;
 import dev.ems.pki.system.Serials;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -43,6 +45,7 @@ class CertificateController {
     this.clock = clock;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/api/v1/end-entities/{name}/certificates")
   ResponseEntity<IssueResponse> issue(
       @PathVariable String name, @Valid @RequestBody IssueRequest request, Caller caller) {
@@ -52,6 +55,7 @@ class CertificateController {
   }
 
   /** Server-side key generation: the only response that ever carries a private key. */
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/api/v1/end-entities/{name}/keystores")
   ResponseEntity<byte[]> keyStore(
       @PathVariable String name, @Valid @RequestBody KeyStoreRequest request, Caller caller) {
@@ -68,6 +72,7 @@ class CertificateController {
         .body(result.pkcs12());
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/end-entities/{name}/certificates")
   List<CertificateResponse> ofEntity(@PathVariable String name, Caller caller) {
     return certificates
@@ -79,6 +84,7 @@ class CertificateController {
         .toList();
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/certificates/{serial}")
   CertificateResponse get(@PathVariable String serial, Caller caller) {
     return certificates
@@ -87,6 +93,7 @@ class CertificateController {
         .orElseThrow(() -> EmsException.notFound(ErrorCode.CERTIFICATE_NOT_FOUND, serial));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/certificates")
   List<CertificateResponse> search(
       @RequestParam(required = false) String serial,

@@ -1,5 +1,6 @@
 package dev.ems.pki.ocsp;
 
+import dev.ems.platform.security.PublicEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +29,13 @@ class OcspController {
     this.responder = responder;
   }
 
+  @PublicEndpoint("OCSP is public by design (RFC 6960)")
   @PostMapping(PATH)
   ResponseEntity<byte[]> post(@RequestBody byte[] request) {
     return ok(responder.respond(request));
   }
 
+  @PublicEndpoint("OCSP is public by design (RFC 6960)")
   @GetMapping(PATH + "/**")
   ResponseEntity<byte[]> get(HttpServletRequest request) {
     String uri = request.getRequestURI();

@@ -1,6 +1,7 @@
 package dev.ems.pki.revocation;
 
 import dev.ems.pki.system.Pem;
+import dev.ems.platform.security.PublicEndpoint;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +19,7 @@ class CrlController {
     this.crls = crls;
   }
 
+  @PublicEndpoint("CRLs are public by design (RFC 5280 distribution point)")
   @GetMapping("/pki/v1/crl")
   ResponseEntity<?> crl(@RequestParam(defaultValue = "der") String format) {
     byte[] der = crls.current();

@@ -3,6 +3,8 @@ package dev.ems.pki.revocation;
 import dev.ems.pki.issuance.CertificateRecord;
 import dev.ems.pki.system.Serials;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Instant;
@@ -20,6 +22,7 @@ class RevocationController {
     this.revocation = revocation;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/api/v1/certificates/{serial}/revoke")
   RevokedResponse revoke(
       @PathVariable String serial, @Valid @RequestBody RevokeRequest request, Caller caller) {

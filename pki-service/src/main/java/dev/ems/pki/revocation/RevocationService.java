@@ -82,6 +82,25 @@ public class RevocationService {
     return serials;
   }
 
+  /**
+   * A device enrolled again: every other live certificate of its entity is superseded by {@code
+   * current}, so only the newest key counts.
+   */
+  @Transactional
+  public List<String> supersedeAllBut(EndEntity entity, String current) {
+    List<String> serials = new ArrayList<>();
+    for (CertificateRecord c : certificates.liveOf(entity.id())) {
+      if (!c.serial().equals(current)) {
+        revokeOne(c, RevocationReason.superseded);
+        serials.add(c.serial());
+      }
+    }
+    if (!serials.isEmpty()) {
+      crls.regenerate();
+    }
+    return serials;
+  }
+
   private CertificateRecord revokeOne(CertificateRecord c, RevocationReason reason) {
     Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     ca.revoke(c.issuerDn(), c.serial(), reason);

@@ -7,8 +7,9 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 
 /**
- * On start, makes the key from {@code EMS_BOOTSTRAP_ADMIN_KEY} an admin key of the bootstrap tenant
- * if no key with that hash exists yet. The key itself is never logged.
+ * On start, makes the key from {@code EMS_BOOTSTRAP_ADMIN_KEY} the bootstrap admin key of the
+ * bootstrap tenant, under one id in every service, replacing an earlier bootstrap key. The key
+ * itself is never logged.
  */
 class ApiKeyBootstrap implements ApplicationRunner {
 
@@ -27,17 +28,20 @@ class ApiKeyBootstrap implements ApplicationRunner {
   public void run(ApplicationArguments args) {
     String key = properties.bootstrapAdminKey();
     if (key == null || key.isBlank()) {
-      return;
+      // no public default: ./ems up makes a random key for local use (.ems/admin-key)
+      throw new IllegalStateException(
+          "EMS_BOOTSTRAP_ADMIN_KEY is not set: the first admin key of the suite (>= "
+              + MIN_LENGTH
+              + " characters, e.g. from `openssl rand -base64 32`)");
     }
     if (key.length() < MIN_LENGTH) {
       throw new IllegalStateException(
           "EMS_BOOTSTRAP_ADMIN_KEY must be at least " + MIN_LENGTH + " characters long");
     }
-    if (keys.insertIfAbsent(
-        properties.bootstrapTenant(), "bootstrap-admin", ApiKeys.hash(key), Role.ADMIN)) {
-      log.info(
-          "Bootstrap admin key registered for tenant '{}' (from EMS_BOOTSTRAP_ADMIN_KEY)",
-          properties.bootstrapTenant());
-    }
+    keys.registerBootstrapKey(properties.bootstrapTenant(), "bootstrap-admin", ApiKeys.hash(key));
+    log.info(
+        "Bootstrap admin key {} of tenant '{}' is the one from EMS_BOOTSTRAP_ADMIN_KEY",
+        ApiKeys.BOOTSTRAP_KEY_ID,
+        properties.bootstrapTenant());
   }
 }

@@ -1,5 +1,7 @@
 package dev.ems.platform.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,7 +12,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -24,7 +25,13 @@ public class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JdbcClient jdbc;
-  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  /** Well-known id of the bootstrap admin key: the same in every service (ApiKeyBootstrap). */
+  public static final UUID BOOTSTRAP_KEY_ID =
+      UUID.nameUUIDFromBytes("ems-bootstrap-admin-key".getBytes(StandardCharsets.UTF_8));
+
+  private final Cache<String, Optional<Caller>> cache =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
 
   public ApiKeys(JdbcClient jdbc) {
     this.jdbc = jdbc;
@@ -47,31 +54,24 @@ public class ApiKeys {
     }
   }
 
+  /** The caller behind a key, if the key is known and not revoked. */
   Optional<Caller> authenticate(String key) {
-    String hash = hash(key);
-    Instant now = Instant.now();
-    Cached cached = cache.get(hash);
-    if (cached != null && cached.expires.isAfter(now)) {
-      return cached.caller;
-    }
-    Optional<Caller> caller =
-        jdbc.sql(
-                "select id, name, tenant_id, role from api_key"
-                    + " where key_hash = ? and revoked_at is null")
-            .param(hash)
-            .query(
-                (rs, n) ->
-                    new Caller(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("name"),
-                        rs.getString("tenant_id"),
-                        Role.valueOf(rs.getString("role"))))
-            .optional();
-    if (cache.size() > 10_000) {
-      cache.clear();
-    }
-    cache.put(hash, new Cached(caller, now.plus(CACHE_TTL)));
-    return caller;
+    return cache.get(hash(key), this::load);
+  }
+
+  private Optional<Caller> load(String hash) {
+    return jdbc.sql(
+            "select id, name, tenant_id, role from api_key"
+                + " where key_hash = ? and revoked_at is null")
+        .param(hash)
+        .query(
+            (rs, n) ->
+                new Caller(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("name"),
+                    rs.getString("tenant_id"),
+                    Role.valueOf(rs.getString("role"))))
+        .optional();
   }
 
   /** Stores or replaces a key by id (idempotent: replication may deliver it more than once). */
@@ -99,20 +99,28 @@ public class ApiKeys {
             java.sql.Timestamp.from(createdAt),
             revokedAt == null ? null : java.sql.Timestamp.from(revokedAt))
         .update();
-    cache.remove(keyHash);
+    cache.invalidate(keyHash);
   }
 
-  /** Adds the key unless a key with the same hash exists; true when it was added. */
-  boolean insertIfAbsent(String tenant, String name, String keyHash, Role role) {
-    return jdbc.sql(
-                """
-                insert into api_key (id, tenant_id, name, key_hash, role)
-                values (?, ?, ?, ?, ?) on conflict (key_hash) do nothing
-                """)
-            .params(UUID.randomUUID(), tenant, name, keyHash, role.name())
-            .update()
-        == 1;
+  /**
+   * Makes {@code keyHash} the bootstrap admin key (one id in every service): a new hash replaces
+   * the previous key, which stops working; the same hash keeps its revocation, if any. Rows that
+   * earlier versions stored under a random id go.
+   */
+  void registerBootstrapKey(String tenant, String name, String keyHash) {
+    jdbc.sql("delete from api_key where name = ? and id <> ?")
+        .params(name, BOOTSTRAP_KEY_ID)
+        .update();
+    jdbc.sql(
+            """
+            insert into api_key (id, tenant_id, name, key_hash, role) values (?, ?, ?, ?, 'ADMIN')
+            on conflict (id) do update set tenant_id = excluded.tenant_id, name = excluded.name,
+              key_hash = excluded.key_hash, role = 'ADMIN',
+              revoked_at = case when api_key.key_hash = excluded.key_hash
+                                then api_key.revoked_at end
+            """)
+        .params(BOOTSTRAP_KEY_ID, tenant, name, keyHash)
+        .update();
+    cache.invalidateAll();
   }
-
-  private record Cached(Optional<Caller> caller, Instant expires) {}
 }

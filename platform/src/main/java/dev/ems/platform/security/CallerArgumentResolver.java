@@ -3,9 +3,9 @@ package dev.ems.platform.security;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.web.EmsException;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
@@ -23,8 +23,9 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
       ModelAndViewContainer mavContainer,
       NativeWebRequest webRequest,
       WebDataBinderFactory binderFactory) {
-    Object caller = webRequest.getAttribute(Caller.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-    if (caller == null) {
+    var authentication = SecurityContextHolder.getContext().getAuthentication();
+    Object caller = authentication == null ? null : authentication.getPrincipal();
+    if (!(caller instanceof Caller)) {
       throw new EmsException(ErrorCode.UNAUTHENTICATED, "An API key is required");
     }
     return caller;

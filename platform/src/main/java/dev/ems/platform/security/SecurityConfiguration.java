@@ -2,19 +2,41 @@ package dev.ems.platform.security;
 
 import dev.ems.platform.PlatformProperties;
 import dev.ems.platform.kafka.EventReader;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Operator authentication by API key, and the replication of keys between services. */
+/**
+ * Operator authentication and authorization on Spring Security: API keys (hashed) through an
+ * authentication provider, roles as authorities ({@code ADMIN > OPERATOR > VIEWER}), the rule of
+ * each endpoint declared beside it ({@link RequiresRole}) and read from the handler the request is
+ * dispatched to ({@link HandlerAccessRules}), deny by default, the strict firewall in front.
+ * Actuator: liveness, readiness and info are public, everything else needs ADMIN.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
 public class SecurityConfiguration {
+
+  static final String[] PUBLIC_ACTUATOR = {
+    "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info"
+  };
 
   @Bean
   ApiKeys apiKeys(JdbcClient jdbc) {
@@ -22,11 +44,63 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, JsonMapper json) {
-    var registration = new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
-    registration.addUrlPatterns("/api/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-    return registration;
+  ApiKeyAuthenticationProvider apiKeyAuthenticationProvider(ApiKeys keys) {
+    return new ApiKeyAuthenticationProvider(keys);
+  }
+
+  @Bean
+  static RoleHierarchy roleHierarchy() {
+    return RoleHierarchyImpl.fromHierarchy(
+        "ROLE_ADMIN > ROLE_OPERATOR\nROLE_OPERATOR > ROLE_VIEWER");
+  }
+
+  @Bean
+  SecurityProblems securityProblems(JsonMapper json) {
+    return new SecurityProblems(json);
+  }
+
+  @Bean
+  SecurityFilterChain operatorSecurity(
+      HttpSecurity http,
+      ApiKeyAuthenticationProvider provider,
+      SecurityProblems problems,
+      RoleHierarchy hierarchy,
+      ApplicationContext context)
+      throws Exception {
+    var keyFilter =
+        new AuthenticationFilter(new ProviderManager(provider), SecurityConfiguration::key);
+    keyFilter.setSuccessHandler((request, response, authentication) -> {});
+    keyFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+    http.csrf(csrf -> csrf.disable())
+        .httpBasic(basic -> basic.disable())
+        .formLogin(form -> form.disable())
+        .logout(logout -> logout.disable())
+        .requestCache(cache -> cache.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .addFilterBefore(keyFilter, AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(
+            rules ->
+                rules
+                    .dispatcherTypeMatchers(DispatcherType.ERROR)
+                    .permitAll()
+                    .requestMatchers(PUBLIC_ACTUATOR)
+                    .permitAll()
+                    .requestMatchers("/actuator", "/actuator/**")
+                    .hasRole(Role.ADMIN.name())
+                    .anyRequest()
+                    .access(new HandlerAccessRules(context, hierarchy)))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+    return http.build();
+  }
+
+  /** {@code Authorization: Bearer <key>}; anything else leaves the request anonymous. */
+  private static ApiKeyAuthentication key(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String key = header.substring(7).trim();
+    return key.isEmpty() ? null : ApiKeyAuthentication.presented(key);
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package dev.ems.sc.apikey;
 
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -31,6 +32,7 @@ class ApiKeyController {
 
   record IssueKeyRequest(@NotBlank @Size(max = 100) String name, @NotNull Role role) {}
 
+  @RequiresRole(Role.ADMIN)
   @PostMapping
   ResponseEntity<ApiKeyService.IssuedKey> issue(
       @Valid @RequestBody IssueKeyRequest request, Caller caller) {
@@ -38,11 +40,13 @@ class ApiKeyController {
     return ResponseEntity.created(URI.create("/api/v1/api-keys/" + issued.id())).body(issued);
   }
 
+  @RequiresRole(Role.ADMIN)
   @GetMapping
   List<ApiKeyService.KeyInfo> list(Caller caller) {
     return service.list(caller.tenant());
   }
 
+  @RequiresRole(Role.ADMIN)
   @DeleteMapping("/{id}")
   ResponseEntity<Void> revoke(@PathVariable UUID id, Caller caller) {
     service.revoke(caller.tenant(), id);

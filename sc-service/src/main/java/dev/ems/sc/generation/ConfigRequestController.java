@@ -2,6 +2,8 @@ package dev.ems.sc.generation;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.system.ScProperties;
 import jakarta.validation.Valid;
@@ -70,6 +72,7 @@ class ConfigRequestController {
     }
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/api/v1/devices/{deviceId}/config-requests")
   ResponseEntity<?> submit(
       @PathVariable UUID deviceId,
@@ -93,11 +96,13 @@ class ConfigRequestController {
         .body(ConfigRequestResponse.of(request));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/config-requests/{id}")
   ConfigRequestResponse get(@PathVariable UUID id, Caller caller) {
     return ConfigRequestResponse.of(service.get(caller.tenant(), id));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/devices/{deviceId}/config-requests")
   List<ConfigRequestResponse> list(@PathVariable UUID deviceId, Caller caller) {
     return service.listForDevice(caller.tenant(), deviceId).stream()

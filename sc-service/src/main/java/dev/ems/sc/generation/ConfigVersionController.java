@@ -3,6 +3,8 @@ package dev.ems.sc.generation;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.Devices;
 import java.time.Instant;
@@ -55,6 +57,7 @@ class ConfigVersionController {
     this.rollback = rollback;
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/devices/{id}/configs")
   List<VersionSummary> list(@PathVariable UUID id, Caller caller) {
     devices.require(caller.tenant(), id);
@@ -73,6 +76,7 @@ class ConfigVersionController {
         .toList();
   }
 
+  @RequiresRole(Role.OPERATOR)
   @GetMapping("/api/v1/devices/{id}/configs/{version}")
   VersionResponse get(@PathVariable UUID id, @PathVariable int version, Caller caller) {
     var v = require(caller, id, version);
@@ -91,6 +95,7 @@ class ConfigVersionController {
   }
 
   /** Unified diff (text/plain) from version {@code from} to version {@code to}. */
+  @RequiresRole(Role.OPERATOR)
   @GetMapping(
       value = "/api/v1/devices/{id}/configs/{from}/diff/{to}",
       produces = MediaType.TEXT_PLAIN_VALUE)
@@ -101,6 +106,7 @@ class ConfigVersionController {
   }
 
   /** Publishes the files of an earlier version again, as a new version. */
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/api/v1/devices/{id}/configs/{version}/rollback")
   ResponseEntity<RollbackResponse> rollback(
       @PathVariable UUID id, @PathVariable int version, Caller caller) {

@@ -1,6 +1,8 @@
 package dev.ems.sc.inventory;
 
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.Preconditions;
 import dev.ems.sc.inventory.DeviceRequests.CreateDeviceRequest;
 import dev.ems.sc.inventory.DeviceRequests.CreatedDeviceResponse;
@@ -43,6 +45,7 @@ class DeviceController {
 
   record PageResponse<T>(List<T> items, int page, int size, long total) {}
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping
   ResponseEntity<CreatedDeviceResponse> create(
       @Valid @RequestBody CreateDeviceRequest request, Caller caller) {
@@ -50,14 +53,16 @@ class DeviceController {
     return ResponseEntity.created(URI.create("/api/v1/devices/" + created.id())).body(created);
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{id}")
   ResponseEntity<DeviceResponse> get(@PathVariable UUID id, Caller caller) {
     Device device = devices.require(caller.tenant(), id);
     return ResponseEntity.ok()
         .eTag(Preconditions.etag(device.rowVersion()))
-        .body(queries.one(device));
+        .body(queries.one(device).seenBy(caller));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PutMapping("/{id}")
   ResponseEntity<DeviceResponse> update(
       @PathVariable UUID id,
@@ -71,6 +76,7 @@ class DeviceController {
   }
 
   /** Decommission: the device leaves service; its history stays. */
+  @RequiresRole(Role.OPERATOR)
   @DeleteMapping("/{id}")
   ResponseEntity<Void> decommission(
       @PathVariable UUID id,
@@ -80,11 +86,13 @@ class DeviceController {
     return ResponseEntity.noContent().build();
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/{id}/bootstrap-token")
   TokenResponse reissueToken(@PathVariable UUID id, Caller caller) {
     return service.reissueToken(caller.tenant(), id);
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/{id}/replace")
   TokenResponse replace(
       @PathVariable UUID id,
@@ -94,6 +102,7 @@ class DeviceController {
     return service.replace(caller.tenant(), id, ifMatch, request.serial());
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   PageResponse<DeviceResponse> list(
       @RequestParam(required = false) @Pattern(regexp = DeviceRequests.TAG) String tag,
@@ -107,6 +116,7 @@ class DeviceController {
       Caller caller) {
     var filter = new DeviceQueries.Filter(tag, siteId, model, configStatus, status);
     var result = queries.list(caller.tenant(), filter, page, size);
-    return new PageResponse<>(result.items(), page, size, result.total());
+    return new PageResponse<>(
+        result.items().stream().map(d -> d.seenBy(caller)).toList(), page, size, result.total());
   }
 }

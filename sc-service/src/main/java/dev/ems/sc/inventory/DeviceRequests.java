@@ -1,5 +1,7 @@
 package dev.ems.sc.inventory;
 
+import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.Role;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -48,7 +50,28 @@ final class DeviceRequests {
       String configStatus,
       List<String> replacedSerials,
       Instant createdAt,
-      Instant updatedAt) {}
+      Instant updatedAt) {
+
+    /** As {@code caller} may see it: variables can hold network secrets, a VIEWER sees metadata. */
+    DeviceResponse seenBy(Caller caller) {
+      if (caller.role().covers(Role.OPERATOR)) {
+        return this;
+      }
+      return new DeviceResponse(
+          id,
+          serial,
+          model,
+          name,
+          siteId,
+          tags,
+          null,
+          status,
+          configStatus,
+          replacedSerials,
+          createdAt,
+          updatedAt);
+    }
+  }
 
   /** The bootstrap token is shown here once; only its hash is stored. */
   record TokenResponse(UUID deviceId, String serial, String bootstrapToken, Instant expiresAt) {}

@@ -2,6 +2,8 @@ package dev.ems.sc.inventory;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.platform.web.Preconditions;
 import jakarta.validation.Valid;
@@ -36,7 +38,15 @@ class SiteController {
       @NotBlank @Size(max = 128) String name, @Size(max = 500) Map<String, Object> variables) {}
 
   record SiteResponse(
-      UUID id, String name, Map<String, Object> variables, Instant createdAt, Instant updatedAt) {}
+      UUID id, String name, Map<String, Object> variables, Instant createdAt, Instant updatedAt) {
+
+    /** As {@code caller} may see it: variables can hold network secrets, a VIEWER sees metadata. */
+    SiteResponse seenBy(Caller caller) {
+      return caller.role().covers(Role.OPERATOR)
+          ? this
+          : new SiteResponse(id, name, null, createdAt, updatedAt);
+    }
+  }
 
   private final SiteRepository sites;
   private final DeviceRepository devices;
@@ -48,6 +58,7 @@ class SiteController {
     this.json = json;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping
   @Transactional
   ResponseEntity<SiteResponse> create(@Valid @RequestBody SiteRequest request, Caller caller) {
@@ -63,17 +74,24 @@ class SiteController {
     return ResponseEntity.created(URI.create("/api/v1/sites/" + site.id())).body(map(site));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   List<SiteResponse> list(Caller caller) {
-    return sites.findByTenantOrderByName(caller.tenant()).stream().map(this::map).toList();
+    return sites.findByTenantOrderByName(caller.tenant()).stream()
+        .map(s -> map(s).seenBy(caller))
+        .toList();
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{id}")
   ResponseEntity<SiteResponse> get(@PathVariable UUID id, Caller caller) {
     Site site = require(caller, id);
-    return ResponseEntity.ok().eTag(Preconditions.etag(site.rowVersion())).body(map(site));
+    return ResponseEntity.ok()
+        .eTag(Preconditions.etag(site.rowVersion()))
+        .body(map(site).seenBy(caller));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PutMapping("/{id}")
   @Transactional
   ResponseEntity<SiteResponse> update(
@@ -89,9 +107,12 @@ class SiteController {
     } catch (DataIntegrityViolationException e) {
       throw duplicate(request.name());
     }
-    return ResponseEntity.ok().eTag(Preconditions.etag(site.rowVersion())).body(map(site));
+    return ResponseEntity.ok()
+        .eTag(Preconditions.etag(site.rowVersion()))
+        .body(map(site).seenBy(caller));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @DeleteMapping("/{id}")
   @Transactional
   ResponseEntity<Void> delete(@PathVariable UUID id, Caller caller) {

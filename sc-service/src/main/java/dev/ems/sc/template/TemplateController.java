@@ -2,6 +2,8 @@ package dev.ems.sc.template;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
@@ -43,17 +45,20 @@ class TemplateController {
     this.builtIn = builtIn;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @GetMapping
   List<TemplateSet> list(Caller caller) {
     return store.list(caller.tenant());
   }
 
   /** The built-in set, a starting point for operator sets. */
+  @RequiresRole(Role.OPERATOR)
   @GetMapping("/_builtin")
   TemplateSet builtIn() {
     return builtIn.set();
   }
 
+  @RequiresRole(Role.OPERATOR)
   @GetMapping("/{model}")
   TemplateSet get(@PathVariable String model, Caller caller) {
     return store
@@ -61,6 +66,7 @@ class TemplateController {
         .orElseThrow(() -> EmsException.notFound(ErrorCode.TEMPLATE_NOT_FOUND, model));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PutMapping("/{model}")
   TemplateSet put(
       @PathVariable String model, @Valid @RequestBody TemplateSetRequest request, Caller caller) {
@@ -91,6 +97,7 @@ class TemplateController {
     return store.save(caller.tenant(), model, files, caller.keyName());
   }
 
+  @RequiresRole(Role.OPERATOR)
   @DeleteMapping("/{model}")
   ResponseEntity<Void> delete(@PathVariable String model, Caller caller) {
     if (!store.delete(caller.tenant(), model)) {

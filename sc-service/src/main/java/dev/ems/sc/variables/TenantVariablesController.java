@@ -1,6 +1,8 @@
 package dev.ems.sc.variables;
 
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -22,11 +24,13 @@ class TenantVariablesController {
     this.variables = variables;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @GetMapping("/api/v1/variables")
   Map<String, Object> get(Caller caller) {
     return Map.of("variables", variables.get(caller.tenant()));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PutMapping("/api/v1/variables")
   Map<String, Object> put(@Valid @RequestBody TenantVariablesRequest request, Caller caller) {
     variables.put(caller.tenant(), request.variables());

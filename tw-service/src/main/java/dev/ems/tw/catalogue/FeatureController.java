@@ -2,6 +2,8 @@ package dev.ems.tw.catalogue;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.platform.web.Preconditions;
 import jakarta.validation.Valid;
@@ -30,11 +32,13 @@ class FeatureController {
     this.service = service;
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   List<FeatureResponse> list(Caller caller) {
     return catalogue.all(caller.tenant()).stream().map(FeatureResponse::of).toList();
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{key}")
   ResponseEntity<FeatureResponse> get(Caller caller, @PathVariable String key) {
     Feature f =
@@ -44,6 +48,7 @@ class FeatureController {
     return ResponseEntity.ok().eTag(Preconditions.etag(f.version())).body(FeatureResponse.of(f));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PutMapping("/{key}")
   ResponseEntity<FeatureResponse> put(
       Caller caller,
@@ -56,6 +61,7 @@ class FeatureController {
         .body(FeatureResponse.of(saved.feature()));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @DeleteMapping("/{key}")
   ResponseEntity<Void> delete(
       Caller caller,

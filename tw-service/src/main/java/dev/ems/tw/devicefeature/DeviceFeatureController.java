@@ -2,6 +2,8 @@ package dev.ems.tw.devicefeature;
 
 import dev.ems.common.event.DeviceFeaturesChanged.FeatureSetting;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.Preconditions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -39,6 +41,7 @@ class DeviceFeatureController {
 
   record FeatureSetView(UUID deviceId, long revision, List<FeatureView> features) {}
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   ResponseEntity<FeatureSetView> list(Caller caller, @PathVariable UUID deviceId) {
     var outcome = service.list(caller.tenant(), deviceId);
@@ -47,6 +50,7 @@ class DeviceFeatureController {
         .body(view(deviceId, outcome));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PutMapping("/{key}")
   ResponseEntity<FeatureSetView> put(
       Caller caller,
@@ -60,6 +64,7 @@ class DeviceFeatureController {
         .body(view(deviceId, outcome));
   }
 
+  @RequiresRole(Role.OPERATOR)
   @DeleteMapping("/{key}")
   ResponseEntity<Void> remove(
       Caller caller,

@@ -2,6 +2,8 @@ package dev.ems.tw.rollout;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.security.Caller;
+import dev.ems.platform.security.RequiresRole;
+import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -28,6 +30,7 @@ class RolloutController {
     this.store = store;
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping
   ResponseEntity<RolloutView> create(Caller caller, @Valid @RequestBody RolloutRequest request) {
     Rollout r = service.create(caller.tenant(), request);
@@ -35,6 +38,7 @@ class RolloutController {
         .body(view(caller.tenant(), r.id()));
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping
   List<RolloutView> list(Caller caller) {
     return store.list(caller.tenant()).stream()
@@ -42,23 +46,27 @@ class RolloutController {
         .toList();
   }
 
+  @RequiresRole(Role.VIEWER)
   @GetMapping("/{id}")
   RolloutView get(Caller caller, @PathVariable UUID id) {
     return view(caller.tenant(), id);
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/{id}/pause")
   RolloutView pause(Caller caller, @PathVariable UUID id) {
     service.pause(caller.tenant(), id);
     return view(caller.tenant(), id);
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/{id}/resume")
   RolloutView resume(Caller caller, @PathVariable UUID id) {
     service.resume(caller.tenant(), id);
     return view(caller.tenant(), id);
   }
 
+  @RequiresRole(Role.OPERATOR)
   @PostMapping("/{id}/cancel")
   RolloutView cancel(Caller caller, @PathVariable UUID id) {
     service.cancel(caller.tenant(), id);
