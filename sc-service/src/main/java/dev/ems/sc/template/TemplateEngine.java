@@ -2,18 +2,22 @@ package dev.ems.sc.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.el.JinjavaProcessors;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.InvalidArgumentException;
 import com.hubspot.jinjava.interpret.InvalidInputException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateSyntaxException;
+import com.hubspot.jinjava.tree.Node;
 import dev.ems.common.event.ConfigFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +26,13 @@ import org.springframework.stereotype.Component;
 /**
  * Jinja2 (Jinjava) rendering in strict mode: a variable that is neither defined nor given a {@code
  * default} fails the render, naming the template set, the output file, the line and the variable.
- * Syntax errors are found when a template set is uploaded.
+ * Syntax errors are found when a template set is uploaded, by parsing it without running it.
+ *
+ * <p>Templates and variables are hostile input, so rendering is sandboxed: a template reaches only
+ * the files of its own set ({@link RenderSandbox#RESOURCES}), variable values are data and never
+ * rendered as templates (no nested interpretation, no {@code render} filter), no Java method of a
+ * value can be called ({@link JavaFreeResolver}), and a render is bounded in output size, loop
+ * iterations ({@link BudgetedForTag}), steps and time ({@link Limits}).
  *
  * <p>Jinjava's {@code renderForResult} copies its global context (every filter, function and tag)
  * for each template it renders, which cost more than the rendering itself. Here each thread borrows
@@ -33,40 +43,181 @@ import org.springframework.stereotype.Component;
 @Component
 public class TemplateEngine {
 
-  private static final Pattern UNKNOWN = Pattern.compile("Unknown token found: ([\\w.\\[\\]'\"]+)");
-
-  private final Engine strict = new Engine(true);
-  private final Engine lenient = new Engine(false);
-
-  /** Renders every file of the set; output files in path order. */
-  public List<ConfigFile> render(TemplateSet set, Map<String, Object> context) {
-    List<ConfigFile> files = new ArrayList<>();
-    for (var entry : set.files().entrySet()) {
-      RenderResult result = strict.render(entry.getValue(), context);
-      fatal(result)
-          .ifPresent(
-              error -> {
-                throw failure(set, entry.getKey(), error);
-              });
-      files.add(new ConfigFile(entry.getKey(), result.getOutput()));
-    }
-    return files;
+  /** What one render of a template set may spend. */
+  record Limits(int maxLoopIterations, int maxSteps, long maxMillis) {
+    static final Limits DEFAULT = new Limits(100_000, 1_000_000, 2_000);
   }
 
-  /** Finds syntax errors without any variables; throws for the first one. */
+  static final int MAX_OUTPUT = 4 * 1024 * 1024;
+
+  private static final Pattern UNKNOWN = Pattern.compile("Unknown token found: ([\\w.\\[\\]'\"]+)");
+  private static final Set<String> REFERENCING_TAGS =
+      Set.of("include", "import", "from", "extends");
+
+  private final Limits limits;
+  private final JinjavaConfig config;
+  private final Jinjava jinjava;
+  private final ConcurrentLinkedQueue<Context> bases = new ConcurrentLinkedQueue<>();
+
+  public TemplateEngine() {
+    this(Limits.DEFAULT);
+  }
+
+  TemplateEngine(Limits limits) {
+    this.limits = limits;
+    config =
+        JinjavaConfig.newBuilder()
+            .withFailOnUnknownTokens(true)
+            .withTrimBlocks(true)
+            .withLstripBlocks(true)
+            .withMaxOutputSize(MAX_OUTPUT)
+            .withMaxStringLength(MAX_OUTPUT)
+            .withMaxListSize(limits.maxLoopIterations())
+            .withMaxMapSize(limits.maxLoopIterations())
+            .withMaxRenderDepth(10)
+            .withNestedInterpretationEnabled(false)
+            .withEnableRecursiveMacroCalls(false)
+            .withElResolver(new JavaFreeResolver())
+            .withDisabled(
+                Map.of(Context.Library.FILTER, Set.of("render", "center", "fromyaml", "toyaml")))
+            .withProcessors(
+                JinjavaProcessors.newBuilder()
+                    .withNodePreProcessor((node, i) -> RenderSandbox.step(node.getLineNumber()))
+                    .build())
+            .build();
+    jinjava = new Jinjava(config);
+    jinjava.setResourceLocator(RenderSandbox.RESOURCES);
+    jinjava.getGlobalContext().registerTag(new BudgetedForTag());
+  }
+
+  /** Renders every file of the set within one budget; output files in path order. */
+  public List<ConfigFile> render(TemplateSet set, Map<String, Object> context) {
+    RenderSandbox sandbox = RenderSandbox.open(set, limits);
+    try {
+      List<ConfigFile> files = new ArrayList<>();
+      for (var entry : set.files().entrySet()) {
+        files.add(new ConfigFile(entry.getKey(), render(set, entry.getKey(), context, sandbox)));
+      }
+      return files;
+    } finally {
+      sandbox.close();
+    }
+  }
+
+  /**
+   * Finds syntax errors, and references to files outside the set, without any variables and without
+   * running the templates; throws for the first one.
+   */
   public void validate(TemplateSet set) {
     for (var entry : set.files().entrySet()) {
-      RenderResult result = lenient.render(entry.getValue(), Map.of());
-      fatal(result)
-          .ifPresent(
-              error -> {
-                throw failure(set, entry.getKey(), error);
-              });
+      withInterpreter(
+          Map.of(),
+          interpreter -> {
+            Node root = interpreter.parse(entry.getValue());
+            fatal(interpreter.getErrorsCopy())
+                .ifPresent(
+                    error -> {
+                      throw failure(set, entry.getKey(), error);
+                    });
+            checkReferences(set, entry.getKey(), root);
+            return null;
+          });
     }
   }
 
-  private static java.util.Optional<TemplateError> fatal(RenderResult result) {
-    return result.getErrors().stream()
+  private String render(
+      TemplateSet set, String file, Map<String, Object> context, RenderSandbox sandbox) {
+    Rendered result =
+        withInterpreter(
+            context,
+            interpreter -> {
+              try {
+                return new Rendered(
+                    interpreter.render(set.files().get(file)), interpreter.getErrorsCopy(), null);
+              } catch (RuntimeException e) {
+                return new Rendered(null, interpreter.getErrorsCopy(), e);
+              }
+            });
+    var exceeded = sandbox.exceeded();
+    if (exceeded != null) {
+      throw new TemplateException(set.model(), file, exceeded.line(), null, exceeded.getMessage());
+    }
+    if (result.thrown() != null && causedBy(result.thrown(), OutputTooBigException.class)
+        || result.errors().stream()
+            .anyMatch(e -> e.getReason() == TemplateError.ErrorReason.OUTPUT_TOO_BIG)) {
+      throw new TemplateException(
+          set.model(), file, 0, null, "the file renders more than " + MAX_OUTPUT + " characters");
+    }
+    if (result.thrown() != null) {
+      throw failure(set, file, error(result.thrown()));
+    }
+    fatal(result.errors())
+        .ifPresent(
+            error -> {
+              throw failure(set, file, error);
+            });
+    return result.output();
+  }
+
+  private record Rendered(String output, List<TemplateError> errors, RuntimeException thrown) {}
+
+  private static TemplateError error(RuntimeException e) {
+    return switch (e) {
+      case TemplateSyntaxException syntax -> TemplateError.fromException(syntax);
+      case InterpretException interpret -> TemplateError.fromSyntaxError(interpret);
+      case InvalidArgumentException argument ->
+          TemplateError.fromInvalidArgumentException(argument);
+      case InvalidInputException input -> TemplateError.fromInvalidInputException(input);
+      default -> TemplateError.fromException(e);
+    };
+  }
+
+  private <T> T withInterpreter(
+      Map<String, ?> bindings, java.util.function.Function<JinjavaInterpreter, T> work) {
+    Context base = bases.poll();
+    if (base == null) {
+      base = jinjava.getGlobalContextCopy();
+    }
+    Context context = new Context(base, bindings, config.getDisabled());
+    var interpreter = new JinjavaInterpreter(jinjava, context, config);
+    try (var current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+      return work.apply(interpreter);
+    } finally {
+      base.reset();
+      bases.offer(base);
+    }
+  }
+
+  /** Refuses includes, imports and extends that name, as a literal, a file outside the set. */
+  private static void checkReferences(TemplateSet set, String file, Node node) {
+    if (node instanceof com.hubspot.jinjava.tree.TagNode tag
+        && REFERENCING_TAGS.contains(tag.getName())) {
+      String helpers = tag.getHelpers().strip();
+      if (!helpers.isEmpty() && (helpers.charAt(0) == '\'' || helpers.charAt(0) == '"')) {
+        int end = helpers.indexOf(helpers.charAt(0), 1);
+        String name = end < 0 ? helpers.substring(1) : helpers.substring(1, end);
+        if (!set.files().containsKey(name)) {
+          throw new TemplateException(
+              set.model(), file, tag.getLineNumber(), null, RenderSandbox.outside(name, set));
+        }
+      }
+    }
+    for (Node child : node.getChildren()) {
+      checkReferences(set, file, child);
+    }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<TemplateError> fatal(List<TemplateError> errors) {
+    return errors.stream()
         .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
         .findFirst();
   }
@@ -82,54 +233,5 @@ public class TemplateEngine {
             ? "undefined variable '" + variable + "'"
             : String.valueOf(error.getMessage()).replaceAll("\\s+", " ");
     return new TemplateException(set.model(), file, error.getLineno(), variable, message);
-  }
-
-  /** One Jinjava configuration with its pool of global-context copies. */
-  private static final class Engine {
-    private final JinjavaConfig config;
-    private final Jinjava jinjava;
-    private final ConcurrentLinkedQueue<Context> bases = new ConcurrentLinkedQueue<>();
-
-    Engine(boolean failOnUnknown) {
-      config =
-          JinjavaConfig.newBuilder()
-              .withFailOnUnknownTokens(failOnUnknown)
-              .withTrimBlocks(true)
-              .withLstripBlocks(true)
-              .withMaxOutputSize(4 * 1024 * 1024)
-              .withMaxRenderDepth(10)
-              .build();
-      jinjava = new Jinjava(config);
-    }
-
-    RenderResult render(String template, Map<String, ?> bindings) {
-      Context base = bases.poll();
-      if (base == null) {
-        base = jinjava.getGlobalContextCopy();
-      }
-      Context context = new Context(base, bindings, config.getDisabled());
-      var interpreter = new JinjavaInterpreter(jinjava, context, config);
-      try (var current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
-        return new RenderResult(interpreter.render(template), context, interpreter.getErrorsCopy());
-      } catch (TemplateSyntaxException e) {
-        return failed(TemplateError.fromException(e), context, interpreter);
-      } catch (InterpretException e) {
-        return failed(TemplateError.fromSyntaxError(e), context, interpreter);
-      } catch (InvalidArgumentException e) {
-        return failed(TemplateError.fromInvalidArgumentException(e), context, interpreter);
-      } catch (InvalidInputException e) {
-        return failed(TemplateError.fromInvalidInputException(e), context, interpreter);
-      } catch (RuntimeException e) {
-        return failed(TemplateError.fromException(e), context, interpreter);
-      } finally {
-        base.reset();
-        bases.offer(base);
-      }
-    }
-
-    private static RenderResult failed(
-        TemplateError error, Context context, JinjavaInterpreter interpreter) {
-      return new RenderResult(error, context, interpreter.getErrorsCopy());
-    }
   }
 }

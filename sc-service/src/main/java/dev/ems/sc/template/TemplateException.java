@@ -9,7 +9,14 @@ public class TemplateException extends RuntimeException {
   private final String variable;
 
   TemplateException(String model, String file, int line, String variable, String message) {
-    super("template set '" + model + "', file " + file + ", line " + line + ": " + message);
+    super(
+        "template set '"
+            + model
+            + "', file "
+            + file
+            + (line > 0 ? ", line " + line : "")
+            + ": "
+            + message);
     this.model = model;
     this.file = file;
     this.line = line;

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ems.common.event.ConfigFile;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TemplateEngineTests {
 
@@ -107,6 +111,166 @@ class TemplateEngineTests {
             e -> {
               assertThat(e.file()).isEqualTo("/etc/config/network");
               assertThat(e.variable()).isEqualTo("wan_ip");
+            });
+  }
+
+  @Test
+  void variableValuesAreDataNeverTemplates() {
+    var templates = set(Map.of("/etc/a", "{{ domain }}\n"));
+    var context = new HashMap<>(device());
+    String hostile = "X{{ 7*7 }}Y{% include 'sc-service.yml' %}Z";
+    context.put("domain", hostile);
+
+    List<ConfigFile> files = engine.render(templates, context);
+
+    assertThat(content(files, "/etc/a")).isEqualTo(hostile + "\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{% include 'file:///etc/hostname' %}",
+        "{% include 'sc-service.yml' %}",
+        "{% include 'templates/openwrt/system.j2' %}",
+        "{% import 'templates/openwrt/system.j2' as s %}",
+        "{% from 'templates/openwrt/system.j2' import x %}",
+        "{% extends 'templates/openwrt/system.j2' %}",
+        "{% set f = 'sc-service' ~ '.yml' %}{% include f %}"
+      })
+  void includeOutsideTheTemplateSetFails(String template) {
+    var templates = set(Map.of("/etc/a", "before\n" + template + "\nafter\n"));
+
+    assertThatThrownBy(() -> engine.render(templates, device()))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("/etc/a");
+              assertThat(e.getMessage()).contains("not a file of template set 'cpe-x'");
+            });
+  }
+
+  @Test
+  void filesOfTheSameSetCanBeIncludedAndImported() {
+    var templates =
+        set(
+            Map.of(
+                "/etc/lib/macros",
+                "{% macro opt(k, v) %}option {{ k }} '{{ v }}'{% endmacro %}",
+                "/etc/lib/header",
+                "# {{ device.name }}\n",
+                "/etc/config/x",
+                "{% from '/etc/lib/macros' import opt %}{% include '/etc/lib/header' %}"
+                    + "{{ opt('a', 1) }}\n"));
+
+    List<ConfigFile> files = engine.render(templates, device());
+
+    assertThat(content(files, "/etc/config/x")).isEqualTo("# cpe-1\noption a '1'\n");
+  }
+
+  @Test
+  void anUploadIncludingAFileOutsideTheSetIsRefused() {
+    var templates = set(Map.of("/etc/a", "{% include 'sc-service.yml' %}\n"));
+
+    assertThatThrownBy(() -> engine.validate(templates))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> assertThat(e.getMessage()).contains("not a file of template set 'cpe-x'"));
+  }
+
+  @Test
+  void javaMethodsOfValuesCannotBeCalled() {
+    var context = new HashMap<>(device());
+    context.put("v", "ab");
+
+    for (String template :
+        List.of("{{ v.repeat(3) }}", "{{ v.getBytes() }}", "{{ device.getClass() }}")) {
+      assertThatThrownBy(() -> engine.render(set(Map.of("/etc/a", template)), context))
+          .as(template)
+          .isInstanceOf(TemplateException.class);
+    }
+  }
+
+  @Test
+  void nestedLoopsBeyondTheStepBudgetFailTheRender() {
+    var templates =
+        set(
+            Map.of(
+                "/etc/a",
+                "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(20) %}"
+                    + "{% endfor %}{% endfor %}{% endfor %}\n"));
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> engine.render(templates, device()))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> assertThat(e.getMessage()).contains("more than 100000 loop iterations"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  /** A chain of macros that each call the next twice: no loop, yet 2^21 calls. */
+  @Test
+  void macroCallsBeyondTheStepBudgetFailTheRender() {
+    StringBuilder template = new StringBuilder("{% macro m0() %}x{% endmacro %}\n");
+    for (int i = 1; i <= 21; i++) {
+      template
+          .append("{% macro m")
+          .append(i)
+          .append("() %}{{ m")
+          .append(i - 1)
+          .append("() }}{{ m")
+          .append(i - 1)
+          .append("() }}{% endmacro %}\n");
+    }
+    template.append("{{ m21()|length }}\n");
+    var patient = new TemplateEngine(new TemplateEngine.Limits(100_000, 100_000, 60_000));
+
+    assertThatThrownBy(() -> patient.render(set(Map.of("/etc/a", template.toString())), device()))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> assertThat(e.getMessage()).contains("more than 100000 steps"));
+  }
+
+  @Test
+  void aRenderBeyondItsTimeBudgetFails() {
+    var slow = new TemplateEngine(new TemplateEngine.Limits(1_000_000, 10_000_000, 1));
+    var templates =
+        set(
+            Map.of(
+                "/etc/a",
+                "{% for a in range(1000) %}{% for b in range(1000) %}{{ '' }}{% endfor %}"
+                    + "{% endfor %}\n"));
+
+    assertThatThrownBy(() -> slow.render(templates, device()))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> assertThat(e.getMessage()).contains("took longer than 1 ms"));
+  }
+
+  @Test
+  void validationParsesWithoutRunningLoops() {
+    var templates =
+        set(
+            Map.of(
+                "/etc/a",
+                "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+                    + "{{ a }}{% endfor %}{% endfor %}{% endfor %}\n"));
+
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        Duration.ofSeconds(2), () -> engine.validate(templates));
+  }
+
+  @Test
+  void outputBeyondFourMebibytesFailsTheRender() {
+    var context = new HashMap<>(device());
+    context.put("big", "x".repeat(5000));
+    var templates = set(Map.of("/etc/a", "{% for i in range(1000) %}{{ big }}{% endfor %}\n"));
+
+    assertThatThrownBy(() -> engine.render(templates, context))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("/etc/a");
+              assertThat(e.getMessage()).contains("more than 4194304 characters");
             });
   }
 
