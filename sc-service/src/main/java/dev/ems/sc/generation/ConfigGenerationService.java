@@ -2,12 +2,18 @@ package dev.ems.sc.generation;
 
 import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,7 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * render outside any transaction, then store and publish the version and complete the request in
  * one transaction — or fail it with the reason. Idempotent: a request already COMPLETED or FAILED
  * is left alone and the final transaction re-checks under a row lock, so a redelivered record makes
- * no second version; a poison request ends FAILED and is never retried.
+ * no second version; a poison request ends FAILED and is never retried. Only a transient failure
+ * (the database away) is thrown back to the listener for a redelivery: any other failure ends the
+ * request FAILED with a reason rather than leaving it PROCESSING.
  */
 @Service
 class ConfigGenerationService {
@@ -52,21 +60,34 @@ class ConfigGenerationService {
       log.debug("config request {} is unknown or already final; skipping its record", requestId);
       return;
     }
-    ConfigRequestClaims.Claim claim = claimed.get();
+    try {
+      generate(requestId, claimed.get());
+    } catch (ConfigRenderer.RenderFailure e) {
+      claims.fail(requestId, e.getMessage());
+    } catch (RuntimeException e) {
+      if (isTransient(e)) {
+        throw e;
+      }
+      // retrying cannot help: end the request instead of leaving it PROCESSING for ever
+      log.error("config request {} failed while generating", requestId, e);
+      claims.fail(
+          requestId,
+          "generating the configuration failed ("
+              + e.getClass().getSimpleName()
+              + "); the service log has the details of request "
+              + requestId);
+    }
+  }
+
+  private void generate(UUID requestId, ConfigRequestClaims.Claim claim) {
     DeviceProfile device = devices.profile(claim.tenant(), claim.deviceId());
     if (!device.active()) {
       claims.fail(requestId, "the device is decommissioned");
       return;
     }
-    ConfigRenderer.Rendering rendering;
-    try {
-      Map<String, Object> input =
-          json.readValue(claim.input(), new TypeReference<Map<String, Object>>() {});
-      rendering = renderer.render(device, input);
-    } catch (ConfigRenderer.RenderFailure e) {
-      claims.fail(requestId, e.getMessage());
-      return;
-    }
+    Map<String, Object> input =
+        json.readValue(claim.input(), new TypeReference<Map<String, Object>>() {});
+    ConfigRenderer.Rendering rendering = renderer.render(device, input);
     tx.executeWithoutResult(
         s -> {
           if (!claims.lockProcessing(requestId)) {
@@ -84,5 +105,20 @@ class ConfigGenerationService {
                   null);
           claims.complete(requestId, published.version());
         });
+  }
+
+  /** A failure that a later delivery of the same record may not meet: the database is away. */
+  private static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TransientDataAccessException
+          || t instanceof RecoverableDataAccessException
+          || t instanceof DataAccessResourceFailureException
+          || t instanceof CannotCreateTransactionException
+          || t instanceof SQLTransientException
+          || t instanceof SQLRecoverableException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

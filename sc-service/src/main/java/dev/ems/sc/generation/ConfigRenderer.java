@@ -79,6 +79,7 @@ class ConfigRenderer {
       throw new RenderFailure(e.getMessage(), e.variable());
     }
     checkSize(files);
+    files.forEach(ConfigRenderer::checkText);
     Map<String, Object> inputs = new LinkedHashMap<>();
     layers.forEach(l -> inputs.put(l.name(), l.variables()));
     inputs.put("features", featureParams);
@@ -118,6 +119,28 @@ class ConfigRenderer {
               + " bytes, more than the limit of "
               + properties.maxRenderedBytes(),
           null);
+    }
+  }
+
+  /**
+   * A configuration file is text: a control character other than tab, line feed and carriage return
+   * (NUL above all, which PostgreSQL text refuses) fails the render, naming the file.
+   */
+  private static void checkText(ConfigFile file) {
+    String content = file.content();
+    int line = 1;
+    for (int i = 0; i < content.length(); i++) {
+      char c = content.charAt(i);
+      if (c == '\n') {
+        line++;
+      } else if (c < 0x20 && c != '\t' && c != '\r') {
+        throw new RenderFailure(
+            String.format(
+                "file %s, line %d: the rendered output holds the control character U+%04X;"
+                    + " a configuration file is text",
+                file.path(), line, (int) c),
+            null);
+      }
     }
   }
 

@@ -68,7 +68,9 @@ class ConfigRequestClaims {
 
   /** Ends a request that is still PROCESSING as FAILED with the reason. */
   void fail(UUID requestId, String reason) {
-    String text = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+    // a reason may quote rendered text; PostgreSQL text refuses NUL, and a log line wants none
+    String printable = reason.replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "\uFFFD");
+    String text = printable.length() > MAX_REASON ? printable.substring(0, MAX_REASON) : printable;
     jdbc.sql(
             "update config_request set status = 'FAILED', failure_reason = ?, updated_at = now()"
                 + " where id = ? and status = 'PROCESSING'")
