@@ -1,19 +1,29 @@
 package dev.ems.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.event.DeviceCreated;
+import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import dev.ems.embedded.TestInfrastructure;
+import dev.ems.platform.security.ApiKeys;
+import dev.ems.platform.security.Role;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +50,44 @@ public final class PkiTestSupport {
         .andExpect(
             org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isCreated());
     return name;
+  }
+
+  /**
+   * A device the inventory (SC) created in that tenant, announced as sc-service does; returns its
+   * id once pki-service has registered its end entity.
+   */
+  public static String inventoryDevice(JdbcClient jdbc, String tenant, String serial) {
+    UUID id = UUID.randomUUID();
+    TestEvents.publish(
+        Topics.SC_DEVICES,
+        EventEnvelope.of(
+            "/sc-service/devices",
+            tenant,
+            id.toString(),
+            new DeviceCreated(id, serial, "model", "name", Instant.now())));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                jdbc.sql("select count(*) from end_entity where name = ? and status = 'ACTIVE'")
+                        .param(id.toString())
+                        .query(Long.class)
+                        .single()
+                    == 1);
+    return id.toString();
+  }
+
+  /** Publishes an inventory event about a device, keyed by it, as sc-service does. */
+  public static void inventoryEvent(String tenant, String device, Object payload) {
+    TestEvents.publish(
+        Topics.SC_DEVICES, EventEnvelope.of("/sc-service/devices", tenant, device, payload));
+  }
+
+  /** The bearer header of a new API key of that tenant with that role. */
+  public static String operatorOf(ApiKeys keys, String tenant, Role role) {
+    String key = ApiKeys.generate();
+    keys.upsert(UUID.randomUUID(), tenant, "test", ApiKeys.hash(key), role, Instant.now(), null);
+    return "Bearer " + key;
   }
 
   public static JsonNode issue(MockMvc mvc, String entity, String csrPem) throws Exception {

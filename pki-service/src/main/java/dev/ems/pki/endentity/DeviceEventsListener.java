@@ -2,20 +2,19 @@ package dev.ems.pki.endentity;
 
 import dev.ems.common.event.DeviceCreated;
 import dev.ems.common.event.DeviceDecommissioned;
+import dev.ems.common.event.DeviceUpdated;
 import dev.ems.common.event.Topics;
-import dev.ems.pki.endentity.EndEntityRequests.CreateEndEntityRequest;
 import dev.ems.platform.kafka.EventReader;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Zero-touch needs every inventory device registered with the CA before it enrolls: a device SC
- * creates becomes an end entity (name = device id, {@code CN=<device id>}, profile {@code device});
+ * Device end entities exist only because the inventory created the device: a device SC creates
+ * becomes an end entity of its tenant (kind DEVICE, name = device id, {@code CN=<device id>},
+ * profile {@code device}); a new serial (RMA) revokes the old hardware's certificates (superseded);
  * a decommissioned device's end entity is deleted, which revokes its certificates
- * (cessationOfOperation). Idempotent: an entity that exists already, or is gone already, is left
- * alone.
+ * (cessationOfOperation). Idempotent.
  */
 @Component
 class DeviceEventsListener {
@@ -36,15 +35,16 @@ class DeviceEventsListener {
   void on(ConsumerRecord<String, byte[]> record) {
     if (events.is(record, DeviceCreated.class)) {
       var event = events.decode(record, DeviceCreated.class);
-      String name = event.payload().deviceId().toString();
-      if (entities.findActive(event.tenant(), name).isEmpty()) {
-        service.create(
-            event.tenant(), new CreateEndEntityRequest(name, "CN=" + name, PROFILE, List.of()));
-      }
+      var d = event.payload();
+      service.deviceCreated(event.tenant(), d.deviceId(), d.serial(), d.createdAt());
+    } else if (events.is(record, DeviceUpdated.class)) {
+      var event = events.decode(record, DeviceUpdated.class);
+      var d = event.payload();
+      service.deviceUpdated(event.tenant(), d.deviceId(), d.serial(), d.updatedAt());
     } else if (events.is(record, DeviceDecommissioned.class)) {
       var event = events.decode(record, DeviceDecommissioned.class);
       String name = event.payload().deviceId().toString();
-      if (entities.findActive(event.tenant(), name).isPresent()) {
+      if (entities.findActiveDevice(event.tenant(), name).isPresent()) {
         service.delete(event.tenant(), name);
       }
     }

@@ -5,6 +5,7 @@ import dev.ems.platform.web.EmsException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ public class EndEntities {
 
   private static final String COLUMNS =
       "id, tenant_id, name, subject_dn, certificate_profile, dns_names, status, created_at,"
-          + " deleted_at";
+          + " deleted_at, kind, device_serial";
 
   private final JdbcClient jdbc;
 
@@ -43,6 +44,54 @@ public class EndEntities {
         .optional();
   }
 
+  /**
+   * Whether an operator may not take this name: a device's (of any tenant, even decommissioned) or
+   * an active entity's of any tenant. One answer for all of them, so it tells nobody whose name it
+   * is.
+   */
+  boolean nameTaken(String name) {
+    return jdbc.sql(
+            "select exists (select 1 from end_entity where name = ?"
+                + " and (kind = 'DEVICE' or status = 'ACTIVE'))")
+        .param(name)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /** The active device entity of that tenant, by device id. */
+  public Optional<EndEntity> findActiveDevice(String tenant, String name) {
+    return findActive(tenant, name).filter(EndEntity::isDevice);
+  }
+
+  /** Whether the tenant has (or had: decommissioned) a device entity of that name. */
+  boolean anyDevice(String tenant, String name) {
+    return jdbc.sql(
+            "select exists (select 1 from end_entity where tenant_id = ? and name = ?"
+                + " and kind = 'DEVICE')")
+        .params(tenant, name)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /** The inventory names an existing entity of its tenant a device (the same id). */
+  void markDevice(UUID id, String serial, Instant at) {
+    jdbc.sql(
+            "update end_entity set kind = 'DEVICE', device_serial = ?, device_serial_at = ?"
+                + " where id = ?")
+        .params(serial, Timestamp.from(at), id)
+        .update();
+  }
+
+  /** Records the device's serial as of an inventory event; false if a newer one is recorded. */
+  boolean serialChanged(UUID id, String serial, Instant at) {
+    return jdbc.sql(
+                "update end_entity set device_serial = ?, device_serial_at = ? where id = ?"
+                    + " and (device_serial_at is null or device_serial_at < ?)")
+            .params(serial, Timestamp.from(at), id, Timestamp.from(at))
+            .update()
+        == 1;
+  }
+
   List<EndEntity> list(String tenant, boolean includeDeleted, int page, int size) {
     return jdbc.sql(
             "select "
@@ -58,7 +107,8 @@ public class EndEntities {
   void insert(EndEntity e) {
     jdbc.sql(
             "insert into end_entity (id, tenant_id, name, subject_dn, certificate_profile,"
-                + " dns_names, status, created_at) values (?, ?, ?, ?, ?, ?, 'ACTIVE', ?)")
+                + " dns_names, status, created_at, kind, device_serial)"
+                + " values (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?)")
         .params(
             e.id(),
             e.tenant(),
@@ -66,7 +116,9 @@ public class EndEntities {
             e.subjectDn(),
             e.certificateProfile(),
             String.join(",", e.dnsNames()),
-            Timestamp.from(e.createdAt()))
+            Timestamp.from(e.createdAt()),
+            e.kind(),
+            e.deviceSerial())
         .update();
   }
 
@@ -88,6 +140,8 @@ public class EndEntities {
         dns.isEmpty() ? List.of() : Arrays.asList(dns.split(",")),
         rs.getString("status"),
         rs.getTimestamp("created_at").toInstant(),
-        deleted == null ? null : deleted.toInstant());
+        deleted == null ? null : deleted.toInstant(),
+        rs.getString("kind"),
+        rs.getString("device_serial"));
   }
 }

@@ -36,7 +36,8 @@ final class EndEntityRequests {
       List<String> dnsNames,
       String status,
       Instant createdAt,
-      Instant deletedAt) {
+      Instant deletedAt,
+      String kind) {
 
     static EndEntityResponse of(EndEntity e) {
       return new EndEntityResponse(
@@ -46,7 +47,8 @@ final class EndEntityRequests {
           e.dnsNames(),
           e.status(),
           e.createdAt(),
-          e.deletedAt());
+          e.deletedAt(),
+          e.kind());
     }
   }
 

@@ -8,15 +8,21 @@ import dev.ems.pki.revocation.RevocationService;
 import dev.ems.pki.system.PkiProperties;
 import dev.ems.platform.web.EmsException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import javax.security.auth.x500.X500Principal;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Registers devices with the CA and removes them again. */
+/**
+ * Registers end entities with the CA and removes them again. Device entities come from the
+ * inventory only ({@link DeviceEventsListener}); an operator's entity never takes a name that is a
+ * device's, of whatever tenant.
+ */
 @Service
 class EndEntityService {
 
@@ -39,8 +45,55 @@ class EndEntityService {
     this.clock = clock;
   }
 
+  /** An operator registers an entity. */
   @Transactional
   EndEntity create(String tenant, CreateEndEntityRequest request) {
+    return register(tenant, request, EndEntity.OPERATOR, null);
+  }
+
+  /**
+   * The inventory created a device in this tenant: its entity (kind DEVICE), or the tenant's entity
+   * of that name made one. Idempotent; a decommissioned device is not registered again.
+   */
+  @Transactional
+  void deviceCreated(String tenant, UUID deviceId, String serial, Instant at) {
+    String name = deviceId.toString();
+    if (entities.anyDevice(tenant, name)) {
+      return;
+    }
+    Optional<EndEntity> sameName = entities.findActive(tenant, name);
+    if (sameName.isPresent()) {
+      entities.markDevice(sameName.get().id(), serial, at);
+      return;
+    }
+    EndEntity entity =
+        register(
+            tenant,
+            new CreateEndEntityRequest(name, "CN=" + name, DeviceEventsListener.PROFILE, List.of()),
+            EndEntity.DEVICE,
+            serial);
+    entities.serialChanged(entity.id(), serial, at);
+  }
+
+  /**
+   * A device's inventory data changed. A new serial is an RMA: the device continues on other
+   * hardware, so the old hardware's certificates are revoked (superseded). Only a newer event than
+   * the one that set the serial counts, so a redelivered or replayed older event changes nothing.
+   */
+  @Transactional
+  void deviceUpdated(String tenant, UUID deviceId, String serial, Instant at) {
+    Optional<EndEntity> found = entities.findActiveDevice(tenant, deviceId.toString());
+    if (found.isEmpty() || !entities.serialChanged(found.get().id(), serial, at)) {
+      return;
+    }
+    EndEntity entity = found.get();
+    if (entity.deviceSerial() != null && !entity.deviceSerial().equals(serial)) {
+      revocation.revokeAllOf(entity, RevocationReason.superseded);
+    }
+  }
+
+  private EndEntity register(
+      String tenant, CreateEndEntityRequest request, String kind, String deviceSerial) {
     String dn;
     try {
       dn = new X500Principal(request.subjectDn()).getName();
@@ -55,7 +108,9 @@ class EndEntityService {
           "certificateProfile");
     }
     String name = request.name().toLowerCase();
-    if (entities.findActive(tenant, name).isPresent()) {
+    if (EndEntity.DEVICE.equals(kind)
+        ? entities.findActive(tenant, name).isPresent()
+        : entities.nameTaken(name)) {
       throw duplicate(name);
     }
     EndEntity entity =
@@ -68,7 +123,9 @@ class EndEntityService {
             request.dnsNames() == null ? List.of() : List.copyOf(request.dnsNames()),
             "ACTIVE",
             clock.instant().truncatedTo(ChronoUnit.MICROS),
-            null);
+            null,
+            kind,
+            deviceSerial);
     try {
       entities.insert(entity);
     } catch (DuplicateKeyException e) {
@@ -91,6 +148,6 @@ class EndEntityService {
 
   private static EmsException duplicate(String name) {
     return new EmsException(
-        ErrorCode.DUPLICATE_END_ENTITY, "An end entity named " + name + " already exists", "name");
+        ErrorCode.DUPLICATE_END_ENTITY, "The name " + name + " is not available", "name");
   }
 }

@@ -52,19 +52,12 @@ class InternalEnrollmentController {
   record EnrollmentResponse(
       String serial, String certificatePem, String chainPem, Instant notAfter) {}
 
+  /** The internal key has no default; {@link PkiProperties} refuses a missing or public one. */
   @Configuration(proxyBeanMethods = false)
   static class Security {
-    static final String DEV_KEY = "dev-internal-api-key-change-me";
-
     @Bean
     FilterRegistrationBean<InternalKeyFilter> internalKeyFilter(
         PkiProperties properties, JsonMapper json) {
-      if (DEV_KEY.equals(properties.internalApiKey())) {
-        org.slf4j.LoggerFactory.getLogger(InternalKeyFilter.class)
-            .warn(
-                "!!! pki.internal-api-key is the PUBLIC DEVELOPMENT KEY: set EMS_INTERNAL_API_KEY"
-                    + " in any real deployment !!!");
-      }
       var registration =
           new FilterRegistrationBean<>(new InternalKeyFilter(properties.internalApiKey(), json));
       registration.addUrlPatterns("/internal/*");

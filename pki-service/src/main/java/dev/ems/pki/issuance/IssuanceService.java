@@ -6,6 +6,7 @@ import dev.ems.pki.backend.IssuedCertificate;
 import dev.ems.pki.endentity.EndEntities;
 import dev.ems.pki.endentity.EndEntity;
 import dev.ems.pki.issuance.CsrValidator.Csr;
+import dev.ems.pki.revocation.RevocationService;
 import dev.ems.pki.system.Pem;
 import dev.ems.pki.system.PkiProperties;
 import dev.ems.platform.web.EmsException;
@@ -26,6 +27,7 @@ public class IssuanceService {
   private final Certificates certificates;
   private final CertificateAuthority ca;
   private final CertificateWriter writer;
+  private final RevocationService revocation;
   private final PkiProperties properties;
 
   IssuanceService(
@@ -33,11 +35,13 @@ public class IssuanceService {
       Certificates certificates,
       CertificateAuthority ca,
       CertificateWriter writer,
+      RevocationService revocation,
       PkiProperties properties) {
     this.entities = entities;
     this.certificates = certificates;
     this.ca = ca;
     this.writer = writer;
+    this.revocation = revocation;
     this.properties = properties;
   }
 
@@ -45,29 +49,54 @@ public class IssuanceService {
   public record Issued(
       CertificateRecord record, X509Certificate certificate, List<X509Certificate> chain) {}
 
-  /** Operator issuance: every call makes a new certificate. */
+  /** Operator issuance: every call makes a new certificate; never for a device's entity. */
   public Issued issue(String tenant, String entityName, String csrPem) {
-    EndEntity entity = entities.require(tenant, entityName);
+    EndEntity entity = requireOperatorEntity(tenant, entityName);
     return issue(entity, CsrValidator.parse(csrPem), null);
   }
 
   /**
-   * Device enrollment: the same device with the same CSR gets the same (still valid) certificate,
-   * so device-api may retry safely.
+   * The entity of that name that operators may issue for: a device's entity gets certificates only
+   * by enrollment, where its bootstrap token is checked.
+   */
+  public EndEntity requireOperatorEntity(String tenant, String entityName) {
+    EndEntity entity = entities.require(tenant, entityName);
+    if (entity.isDevice()) {
+      throw new EmsException(
+          ErrorCode.CONFLICT,
+          "A device's end entity gets certificates only by enrollment (POST /device/v1/enroll)",
+          "name");
+    }
+    return entity;
+  }
+
+  /**
+   * Device enrollment, for an active device entity of exactly this tenant (made by the inventory).
+   * The same device with the same CSR gets the same (still valid) certificate, so device-api may
+   * retry safely; the certificate supersedes every other certificate of the device, so only the
+   * newest key counts.
    */
   public Issued enroll(String tenant, String entityName, String csrPem) {
-    EndEntity entity = entities.require(tenant, entityName);
+    EndEntity entity =
+        entities
+            .findActiveDevice(tenant, entityName)
+            .orElseThrow(() -> EmsException.notFound(ErrorCode.END_ENTITY_NOT_FOUND, entityName));
     Csr csr = CsrValidator.parse(csrPem);
     String csrSha = Pem.sha256Hex(csr.der());
+    Issued issued;
     Optional<CertificateRecord> existing = certificates.findEnrollment(entity.id(), csrSha);
     if (existing.isPresent()) {
-      return reload(existing.get());
+      issued = reload(existing.get());
+    } else {
+      try {
+        issued = issue(entity, csr, csrSha);
+      } catch (DuplicateKeyException raced) {
+        issued = reload(certificates.findEnrollment(entity.id(), csrSha).orElseThrow(() -> raced));
+      }
     }
-    try {
-      return issue(entity, csr, csrSha);
-    } catch (DuplicateKeyException raced) {
-      return reload(certificates.findEnrollment(entity.id(), csrSha).orElseThrow(() -> raced));
-    }
+    // also on a retry: it completes an enrollment that stopped between issuing and superseding
+    revocation.supersedeAllBut(entity, issued.record().serial());
+    return issued;
   }
 
   Issued issue(EndEntity entity, Csr csr, String enrollmentCsrSha) {

@@ -1,6 +1,5 @@
 package dev.ems.pki.issuance;
 
-import dev.ems.pki.endentity.EndEntities;
 import dev.ems.pki.endentity.EndEntity;
 import dev.ems.pki.issuance.CsrValidator.Csr;
 import dev.ems.pki.system.KeyAlgorithm;
@@ -22,18 +21,16 @@ import org.springframework.stereotype.Service;
 @Service
 class KeyStores {
 
-  private final EndEntities entities;
   private final IssuanceService issuance;
 
-  KeyStores(EndEntities entities, IssuanceService issuance) {
-    this.entities = entities;
+  KeyStores(IssuanceService issuance) {
     this.issuance = issuance;
   }
 
   record KeyStoreResult(String serial, byte[] pkcs12) {}
 
   KeyStoreResult issue(String tenant, String name, KeyAlgorithm algorithm, char[] password) {
-    EndEntity entity = entities.require(tenant, name);
+    EndEntity entity = issuance.requireOperatorEntity(tenant, name);
     KeyPair keys = algorithm.generate();
     try {
       var csr =

@@ -24,7 +24,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class KeyVault {
 
+  /**
+   * The development key that was once the default; data folders of older {@code ./ems up} runs
+   * still have their CA keys under it, so it is only warned about.
+   */
   static final String DEV_KEY = "ZGV2LW9ubHktcGtpLWtleS1lbmNyeXB0aW9uLWtleSE=";
+
   private static final Logger log = LoggerFactory.getLogger(KeyVault.class);
   private static final byte VERSION = 1;
 

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.time.Period;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -15,8 +16,10 @@ import org.springframework.validation.annotation.Validated;
  * Settings of pki-service ({@code pki.*}).
  *
  * @param backend which CA issues certificates: the embedded BouncyCastle CA or EJBCA
- * @param keyEncryptionKey base64 AES-256 key that encrypts CA private keys at rest
- * @param internalApiKey shared key of EMS services calling {@code /internal/v1/**}
+ * @param keyEncryptionKey base64 AES-256 key that encrypts CA private keys at rest ({@code
+ *     EMS_PKI_KEY_ENCRYPTION_KEY}, no default)
+ * @param internalApiKey shared key of EMS services calling {@code /internal/v1/**} ({@code
+ *     EMS_INTERNAL_API_KEY}, no default; the values once published as defaults are refused)
  * @param publicUrl base URL relying parties reach this service at (CRL distribution point, OCSP)
  * @param profiles certificate profiles by name
  * @param expiryWindow certificates expiring within this window are announced
@@ -25,8 +28,11 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("pki")
 public record PkiProperties(
     @NotNull Backend backend,
-    @NotBlank String keyEncryptionKey,
-    @NotBlank @Size(min = 16) String internalApiKey,
+    @NotBlank(message = "EMS_PKI_KEY_ENCRYPTION_KEY is not set (pki.key-encryption-key)")
+        String keyEncryptionKey,
+    @NotBlank(message = "EMS_INTERNAL_API_KEY is not set (pki.internal-api-key)")
+        @Size(min = 16, message = "EMS_INTERNAL_API_KEY must have at least 16 characters")
+        String internalApiKey,
     @NotBlank String publicUrl,
     @Valid @NotNull Ca ca,
     @NotEmpty Map<String, @Valid Profile> profiles,
@@ -34,6 +40,18 @@ public record PkiProperties(
     @NotNull Period expiryWindow,
     @NotNull Duration expiryCheckInterval,
     @Valid Ejbca ejbca) {
+
+  /** Internal keys that were published as defaults, in the source and in docker-compose.yml. */
+  static final Set<String> PUBLIC_INTERNAL_KEYS =
+      Set.of("dev-internal-api-key-change-me", "change-me-internal-api-key");
+
+  public PkiProperties {
+    if (internalApiKey != null && PUBLIC_INTERNAL_KEYS.contains(internalApiKey.strip())) {
+      throw new IllegalArgumentException(
+          "EMS_INTERNAL_API_KEY (pki.internal-api-key) is a public example value: set a random"
+              + " secret, e.g. openssl rand -hex 32");
+    }
+  }
 
   /** The CA back end. */
   public enum Backend {

@@ -22,10 +22,11 @@ class CaRestartIT {
     try (var second =
         new SpringApplicationBuilder(PkiApplication.class)
             .run(
-                "--spring.datasource.url=" + TestInfrastructure.jdbcUrl(),
-                "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
-                "--ems.platform.bootstrap-admin-key=" + TestInfrastructure.ADMIN_KEY,
-                "--server.port=0")) {
+                java.util.stream.Stream.concat(
+                        TestInfrastructure.springProperties().entrySet().stream()
+                            .map(e -> "--" + e.getKey() + "=" + e.getValue()),
+                        java.util.stream.Stream.of("--server.port=0"))
+                    .toArray(String[]::new))) {
       CaHierarchy reloaded = second.getBean(CaHierarchy.class);
       assertThat(reloaded.issuing().getEncoded()).isEqualTo(cas.issuing().getEncoded());
       assertThat(reloaded.root().getEncoded()).isEqualTo(cas.root().getEncoded());

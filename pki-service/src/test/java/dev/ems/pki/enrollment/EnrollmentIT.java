@@ -1,13 +1,24 @@
 package dev.ems.pki.enrollment;
 
+import static dev.ems.pki.PkiTestSupport.inventoryDevice;
+import static dev.ems.pki.PkiTestSupport.inventoryEvent;
 import static dev.ems.pki.PkiTestSupport.newEntity;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.ems.common.event.CertificateRevoked;
+import dev.ems.common.event.DeviceDecommissioned;
+import dev.ems.common.event.DeviceUpdated;
+import dev.ems.common.event.Topics;
+import dev.ems.embedded.TestEvents;
 import dev.ems.embedded.TestInfrastructure;
 import dev.ems.pki.TestCsrs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -20,11 +31,11 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(properties = "pki.internal-api-key=internal-test-key-0123456789")
+@SpringBootTest
 @AutoConfigureMockMvc
 class EnrollmentIT {
 
-  static final String SERVICE = "Bearer internal-test-key-0123456789";
+  static final String SERVICE = "Bearer " + TestInfrastructure.INTERNAL_API_KEY;
 
   @Autowired MockMvc mvc;
   @Autowired JdbcClient jdbc;
@@ -32,7 +43,7 @@ class EnrollmentIT {
 
   @Test
   void sameDeviceAndSameCsrGetTheSameCertificateANewCsrANewOne() throws Exception {
-    String device = newEntity(mvc);
+    String device = device();
     String csr = TestCsrs.p256("CN=whatever");
     String first = serial(enroll(SERVICE, device, csr).andExpect(status().isOk()));
     String again = serial(enroll(SERVICE, device, csr).andExpect(status().isOk()));
@@ -48,7 +59,7 @@ class EnrollmentIT {
 
   @Test
   void onlyServicesWithTheInternalKeyMayEnrollAndOperatorKeysDoNot() throws Exception {
-    String device = newEntity(mvc);
+    String device = device();
     String csr = TestCsrs.p256("CN=x");
     enroll(null, device, csr)
         .andExpect(status().isUnauthorized())
@@ -64,7 +75,7 @@ class EnrollmentIT {
     enroll(SERVICE, UUID.randomUUID().toString(), TestCsrs.p256("CN=x"))
         .andExpect(status().isNotFound())
         .andExpect(jsonPath("$.code").value("end-entity-not-found"));
-    String device = newEntity(mvc);
+    String device = device();
     enroll(SERVICE, device, TestCsrs.tampered())
         .andExpect(status().isUnprocessableContent())
         .andExpect(jsonPath("$.code").value("invalid-csr"))
@@ -72,13 +83,107 @@ class EnrollmentIT {
     assertThat(count(device)).isZero();
   }
 
+  @Test
+  void internalEnrollmentRefusesPublicDefaultKey() throws Exception {
+    String device = device();
+    enroll("Bearer dev-internal-api-key-change-me", device, TestCsrs.p256("CN=x"))
+        .andExpect(status().isUnauthorized());
+    enroll("Bearer change-me-internal-api-key", device, TestCsrs.p256("CN=x"))
+        .andExpect(status().isUnauthorized());
+    assertThat(count(device)).isZero();
+  }
+
+  @Test
+  void internalEnrollmentIsOnlyForInventoryDevicesOfThatTenant() throws Exception {
+    String operatorMade = newEntity(mvc);
+    String otherTenants = inventoryDevice(jdbc, "tenant-a", "SN-OT-1");
+
+    enroll(SERVICE, "default", operatorMade, TestCsrs.p256("CN=x"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.code").value("end-entity-not-found"));
+    enroll(SERVICE, "default", otherTenants, TestCsrs.p256("CN=x"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.code").value("end-entity-not-found"));
+    assertThat(count(operatorMade) + count(otherTenants)).isZero();
+    enroll(SERVICE, "tenant-a", otherTenants, TestCsrs.p256("CN=x")).andExpect(status().isOk());
+  }
+
+  @Test
+  void reenrollmentSupersedesPreviousCertificate() throws Exception {
+    String device = device();
+    String first = serial(enroll(SERVICE, device, TestCsrs.p256("CN=a")));
+    String again = serial(enroll(SERVICE, device, TestCsrs.p256("CN=b")));
+
+    assertThat(again).isNotEqualTo(first);
+    assertThat(stateOf(first)).isEqualTo("REVOKED superseded");
+    assertThat(stateOf(again)).isEqualTo("VALID null");
+    var revoked =
+        TestEvents.awaitEvent(
+            Topics.PKI_CERTIFICATES,
+            CertificateRevoked.class,
+            e -> e.payload().serialNumber().equals(first),
+            Duration.ofSeconds(30));
+    assertThat(revoked.payload().reason()).isEqualTo("superseded");
+    assertThat(revoked.tenant()).isEqualTo("default");
+  }
+
+  @Test
+  void rmaRevokesOldCertificate() throws Exception {
+    String device = inventoryDevice(jdbc, "default", "SN-OLD-1");
+    String old = serial(enroll(SERVICE, device, TestCsrs.p256("CN=a")));
+
+    // sc-service's RMA (POST /api/v1/devices/{id}/replace): the same device on a new serial
+    inventoryEvent(
+        "default",
+        device,
+        new DeviceUpdated(
+            UUID.fromString(device), "SN-NEW-1", "m", "n", null, List.of(), Instant.now()));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(stateOf(old)).isEqualTo("REVOKED superseded"));
+    String replacement = serial(enroll(SERVICE, device, TestCsrs.p256("CN=b")));
+    assertThat(stateOf(replacement)).isEqualTo("VALID null");
+  }
+
+  @Test
+  void decommissioningRevokesTheDevicesCertificate() throws Exception {
+    String device = device();
+    String serial = serial(enroll(SERVICE, device, TestCsrs.p256("CN=a")));
+
+    inventoryEvent(
+        "default", device, new DeviceDecommissioned(UUID.fromString(device), "SN", Instant.now()));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(stateOf(serial)).isEqualTo("REVOKED cessationOfOperation"));
+    enroll(SERVICE, device, TestCsrs.p256("CN=b")).andExpect(status().isNotFound());
+  }
+
+  private String device() {
+    return inventoryDevice(jdbc, "default", "SN-" + UUID.randomUUID());
+  }
+
+  private String stateOf(String serial) {
+    return jdbc.sql(
+            "select status || ' ' || coalesce(revocation_reason, 'null') from certificate"
+                + " where serial = ?")
+        .param(serial)
+        .query(String.class)
+        .single();
+  }
+
   private ResultActions enroll(String auth, String device, String csr) throws Exception {
+    return enroll(auth, "default", device, csr);
+  }
+
+  private ResultActions enroll(String auth, String tenant, String device, String csr)
+      throws Exception {
     var request =
         post("/internal/v1/enrollments")
             .contentType(MediaType.APPLICATION_JSON)
             .content(
-                json.writeValueAsString(
-                    Map.of("tenant", "default", "deviceId", device, "csr", csr)));
+                json.writeValueAsString(Map.of("tenant", tenant, "deviceId", device, "csr", csr)));
     if (auth != null) {
       request.header("Authorization", auth);
     }

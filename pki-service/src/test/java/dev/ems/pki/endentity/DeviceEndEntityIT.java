@@ -1,0 +1,119 @@
+package dev.ems.pki.endentity;
+
+import static dev.ems.pki.PkiTestSupport.ADMIN;
+import static dev.ems.pki.PkiTestSupport.inventoryDevice;
+import static dev.ems.pki.PkiTestSupport.newEntity;
+import static dev.ems.pki.PkiTestSupport.operatorOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.ems.pki.TestCsrs;
+import dev.ems.platform.security.ApiKeys;
+import dev.ems.platform.security.Role;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Device end entities come from the inventory only, and stay in their tenant (issue 13, hole 3).
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class DeviceEndEntityIT {
+
+  @Autowired MockMvc mvc;
+  @Autowired JdbcClient jdbc;
+  @Autowired ApiKeys keys;
+  @Autowired JsonMapper json;
+
+  @Test
+  void operatorOfAnotherTenantCannotCreateEndEntityForDevice() throws Exception {
+    String device = inventoryDevice(jdbc, "tenant-a", "SN-A-1");
+    String operatorB = operatorOf(keys, "tenant-b", Role.OPERATOR);
+
+    String refused =
+        mvc.perform(create(operatorB, device))
+            .andExpect(status().isConflict())
+            .andExpect(jsonPath("$.code").value("duplicate-end-entity"))
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    // the answer a tenant gets for its own device: nothing tells B that A, or a device, exists
+    String own =
+        mvc.perform(create(operatorOf(keys, "tenant-a", Role.ADMIN), device))
+            .andExpect(status().isConflict())
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+
+    assertThat(refused).doesNotContain("tenant-a").doesNotContainIgnoringCase("device ");
+    assertThat(json.readTree(refused).get("detail")).isEqualTo(json.readTree(own).get("detail"));
+    assertThat(entities(device)).isEqualTo(1);
+    mvc.perform(get("/api/v1/end-entities/" + device).header("Authorization", operatorB))
+        .andExpect(status().isNotFound());
+  }
+
+  @Test
+  void operatorsCannotIssueForADeviceEndEntityOnlyEnrollmentDoes() throws Exception {
+    String device = inventoryDevice(jdbc, "default", "SN-D-1");
+
+    mvc.perform(
+            post("/api/v1/end-entities/" + device + "/certificates")
+                .header("Authorization", ADMIN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("csr", TestCsrs.p256("CN=x")))))
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.code").value("conflict"));
+    mvc.perform(
+            post("/api/v1/end-entities/" + device + "/keystores")
+                .header("Authorization", ADMIN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"password\":\"correct-horse-battery\",\"keyAlgorithm\":\"EC_P256\"}"))
+        .andExpect(status().isConflict());
+
+    assertThat(
+            jdbc.sql("select count(*) from certificate where entity_name = ?")
+                .param(device)
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
+  @Test
+  void inventoryDevicesAreDeviceEntitiesAndOperatorEntitiesAreNot() throws Exception {
+    String device = inventoryDevice(jdbc, "default", "SN-K-1");
+    String operatorMade = newEntity(mvc);
+
+    mvc.perform(get("/api/v1/end-entities/" + device).header("Authorization", ADMIN))
+        .andExpect(jsonPath("$.kind").value("DEVICE"));
+    mvc.perform(get("/api/v1/end-entities/" + operatorMade).header("Authorization", ADMIN))
+        .andExpect(jsonPath("$.kind").value("OPERATOR"));
+  }
+
+  private static org.springframework.test.web.servlet.RequestBuilder create(
+      String auth, String name) {
+    return post("/api/v1/end-entities")
+        .header("Authorization", auth)
+        .contentType(MediaType.APPLICATION_JSON)
+        .content(
+            """
+            {"name":"%s","subjectDn":"CN=%s","certificateProfile":"device"}"""
+                .formatted(name, name));
+  }
+
+  private long entities(String name) {
+    return jdbc.sql("select count(*) from end_entity where name = ?")
+        .param(name)
+        .query(Long.class)
+        .single();
+  }
+}
