@@ -4,18 +4,26 @@ import dev.ems.common.envelope.CloudEventCodec;
 import dev.ems.platform.kafka.KafkaConfiguration;
 import dev.ems.platform.outbox.OutboxConfiguration;
 import dev.ems.platform.security.SecurityConfiguration;
+import dev.ems.platform.web.BodyLimitFilter;
 import dev.ems.platform.web.ProblemErrorReportValve;
 import dev.ems.platform.web.ProblemHandler;
 import dev.ems.platform.web.ReactiveProblemHandler;
+import dev.ems.platform.web.StrictJson;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The wiring every EMS service shares: one auto-configuration instead of five copies. It runs
@@ -37,6 +45,29 @@ public class PlatformAutoConfiguration {
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @Import({ProblemHandler.class, SecurityConfiguration.class})
   static class Servlet {
+
+    /** Bounded request bodies (1 MiB unless a path says otherwise). */
+    @Bean
+    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(
+        PlatformProperties properties, JsonMapper json) {
+      var registration =
+          new FilterRegistrationBean<>(
+              new BodyLimitFilter(properties.maxBodySize(), properties.bodyLimits(), json));
+      registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 50);
+      return registration;
+    }
+
+    /** Request bodies are read strictly ({@link StrictJson}); responses are written as usual. */
+    @Bean
+    WebMvcConfigurer strictJsonBodies(JsonMapper json) {
+      JsonMapper strict = StrictJson.strict(json);
+      return new WebMvcConfigurer() {
+        @Override
+        public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+          builder.withJsonConverter(new JacksonJsonHttpMessageConverter(strict));
+        }
+      };
+    }
 
     /** Tomcat's own refusals (undecodable paths) as problems, not its HTML error page. */
     @Bean

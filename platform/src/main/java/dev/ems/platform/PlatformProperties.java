@@ -4,7 +4,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  *     moments go out in batches (one query, one Kafka flush, one delete for many events)
  * @param kafkaPartitions partitions of the topics this suite creates
  * @param kafkaReplicationFactor replication factor of those topics
+ * @param maxBodySize the largest operator request body (413 beyond)
+ * @param bodyLimits larger limits for some paths (path pattern → size), e.g. template sets
  */
 @Validated
 @ConfigurationProperties("ems.platform")
@@ -27,4 +31,11 @@ public record PlatformProperties(
     @NotNull Duration outboxPollInterval,
     @NotNull Duration outboxLinger,
     @Min(1) int kafkaPartitions,
-    @Min(1) short kafkaReplicationFactor) {}
+    @Min(1) short kafkaReplicationFactor,
+    @NotNull DataSize maxBodySize,
+    Map<String, DataSize> bodyLimits) {
+
+  public PlatformProperties {
+    bodyLimits = bodyLimits == null ? Map.of() : Map.copyOf(bodyLimits);
+  }
+}

@@ -97,7 +97,8 @@ class PlatformWebIT {
                 .header("Authorization", ADMIN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .content("{\"name\":\"wrong-type\",\"size\":\"big\"}"))
-        .andExpect(status().isUnprocessableContent())
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.code").value("malformed-request"))
         .andExpect(jsonPath("$.field").value("size"));
     assertThat(countWidgets("wrong-type")).isZero();
   }

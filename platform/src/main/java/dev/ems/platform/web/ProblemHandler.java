@@ -97,12 +97,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     Throwable cause = e.getCause();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BodyLimitFilter.BodyTooLargeException tooLarge) {
+        return body(Problems.of(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.getMessage()));
+      }
+    }
     if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
       String field = path(bind);
       return body(
           Problems.of(
-              ErrorCode.VALIDATION_FAILED,
-              "Field '" + field + "' has a value of the wrong type or is not allowed",
+              ErrorCode.MALFORMED_REQUEST,
+              "Field '" + field + "' is unknown, of the wrong type or holds a forbidden character",
               field));
     }
     String detail =
