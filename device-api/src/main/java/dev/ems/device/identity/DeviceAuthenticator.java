@@ -26,8 +26,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 /**
  * Names the device behind a request by its client certificate: from the TLS session when device-api
  * terminates TLS itself, or from the header a trusted TLS-terminating proxy (nginx) forwards — and
- * that header only from the configured proxy addresses. The certificate must be one EMS issued to
- * an active device and not revoked. Everything here is in memory.
+ * that header only from the configured proxy addresses. The certificate must be one EMS issued, not
+ * revoked, for a device the inventory knows in the certificate's own tenant, and that device
+ * active. Everything here is in memory.
  */
 @Component
 public class DeviceAuthenticator {
@@ -94,6 +95,11 @@ public class DeviceAuthenticator {
     }
     if (credential.notAfter().isBefore(Instant.now())) {
       throw new EmsException(ErrorCode.UNAUTHENTICATED, "The device certificate has expired");
+    }
+    // a certificate PKI issued in another tenant's name, or for no device of the inventory, names
+    // no device; the same answer as an unknown certificate, so it tells nothing about the device
+    if (!credential.tenant().equals(directory.tenantOf(credential.deviceId()))) {
+      throw unauthenticated("The client certificate is not an EMS device");
     }
     if (!directory.isActive(credential.deviceId())) {
       throw new EmsException(ErrorCode.DEVICE_DECOMMISSIONED, "The device is decommissioned");

@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * device-api's read model of the inventory (table {@code device}), built from SC's events: the
- * bootstrap token (hash) each device may enroll with, and which devices are out of service (kept in
- * memory, so refusing a decommissioned device costs no query).
+ * bootstrap token (hash) each device may enroll with, each known device's tenant and which devices
+ * are out of service. Tenants and the out-of-service set are kept in memory, so checking a
+ * certificate's device costs no query (one map entry per device, the tenant string shared).
  */
 @Component
 public class DeviceDirectory {
@@ -28,17 +29,33 @@ public class DeviceDirectory {
 
   private final JdbcClient jdbc;
   private final Set<UUID> inactive = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<UUID, String> tenants = new ConcurrentHashMap<>();
 
   DeviceDirectory(JdbcClient jdbc) {
     this.jdbc = jdbc;
-    jdbc.sql("select id from device where status <> 'ACTIVE'")
-        .query(UUID.class)
-        .list()
-        .forEach(inactive::add);
+    jdbc.sql("select id, tenant_id, status from device")
+        .query(
+            rs -> {
+              UUID id = rs.getObject(1, UUID.class);
+              remember(id, rs.getString(2));
+              if (!"ACTIVE".equals(rs.getString(3))) {
+                inactive.add(id);
+              }
+            });
+  }
+
+  /** The tenant the inventory created the device in; null for a device it never announced. */
+  public String tenantOf(UUID deviceId) {
+    return tenants.get(deviceId);
   }
 
   public boolean isActive(UUID deviceId) {
     return !inactive.contains(deviceId);
+  }
+
+  /** A device's tenant never changes: the first one announced stays, as in the table. */
+  private void remember(UUID id, String tenant) {
+    tenants.putIfAbsent(id, tenant.intern());
   }
 
   void created(UUID id, String tenant, String serial) {
@@ -47,6 +64,7 @@ public class DeviceDirectory {
                 + " on conflict (id) do nothing")
         .params(id, tenant, serial)
         .update();
+    remember(id, tenant);
   }
 
   void serialChanged(UUID id, String tenant, String serial) {
@@ -57,6 +75,7 @@ public class DeviceDirectory {
             """)
         .params(id, tenant, serial)
         .update();
+    remember(id, tenant);
   }
 
   /**
@@ -86,6 +105,7 @@ public class DeviceDirectory {
         .params(
             id, tenant, serial, tokenSha256, Timestamp.from(expiresAt), Timestamp.from(issuedAt))
         .update();
+    remember(id, tenant);
   }
 
   void decommissioned(UUID id) {

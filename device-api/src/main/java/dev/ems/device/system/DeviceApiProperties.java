@@ -37,10 +37,13 @@ public record DeviceApiProperties(
     @Valid @NotNull Pki pki,
     String instanceId) {
 
-  /** pki-service's internal enrollment API (docs/adr/0006). */
+  /**
+   * pki-service's internal enrollment API (docs/adr/0006); {@code internalApiKey} has no default.
+   */
   public record Pki(
       @NotBlank String url,
-      @NotBlank String internalApiKey,
+      @NotBlank(message = "EMS_INTERNAL_API_KEY is not set (device-api.pki.internal-api-key)")
+          String internalApiKey,
       @NotNull Duration timeout,
       @Min(1) int attempts) {}
 }

@@ -5,6 +5,7 @@ import dev.ems.common.event.CertificateIssued;
 import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.ConfigFile;
 import dev.ems.common.event.ConfigPublished;
+import dev.ems.common.event.DeviceCreated;
 import dev.ems.common.event.Topics;
 import dev.ems.device.DeviceApiClient;
 import dev.ems.embedded.TestEvents;
@@ -35,8 +36,19 @@ public final class ConfigFetchITSupport {
             device, serialHex, issuerDn, fingerprint, "keyCompromise", Instant.now()));
   }
 
-  /** Publishes PKI's CertificateIssued for the certificate with this SHA-256 fingerprint. */
+  /**
+   * Announces the device as the inventory does (a certificate counts only for a known device of its
+   * tenant), then publishes PKI's CertificateIssued for the certificate with this SHA-256
+   * fingerprint.
+   */
   public static void announce(UUID device, String fingerprint) throws Exception {
+    TestEvents.publish(
+        Topics.SC_DEVICES,
+        EventEnvelope.of(
+            "/sc",
+            "default",
+            device.toString(),
+            new DeviceCreated(device, "SN-" + device, "m", "n", Instant.now())));
     publishPki(
         device,
         new CertificateIssued(

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class StubPki implements AutoCloseable {
 
-  static final String KEY = "dev-internal-api-key-change-me";
+  static final String KEY = dev.ems.embedded.TestInfrastructure.INTERNAL_API_KEY;
 
   final AtomicInteger calls = new AtomicInteger();
   final AtomicReference<String> mode = new AtomicReference<>("ok");
