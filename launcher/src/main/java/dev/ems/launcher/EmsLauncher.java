@@ -2,13 +2,20 @@ package dev.ems.launcher;
 
 import dev.ems.embedded.KafkaBroker;
 import dev.ems.embedded.PostgresServer;
+import dev.ems.platform.security.ApiKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -18,10 +25,17 @@ import java.util.stream.Collectors;
  * Ctrl-C stops the services, then Kafka, then PostgreSQL.
  *
  * <p>Settings (environment): {@code EMS_HOME} (data folder, default {@code .ems}), {@code
- * EMS_PG_PORT} (15432), {@code EMS_KAFKA_PORT} (19092), {@code EMS_BOOTSTRAP_ADMIN_KEY} (default: a
- * random key made on first start and kept in {@code .ems/admin-key}, readable by the owner only).
+ * EMS_PG_PORT} (15432), {@code EMS_KAFKA_PORT} (19092). The secrets, each from its environment
+ * variable or else made at random on first start and kept beside the data, readable by the owner
+ * only: {@code EMS_BOOTSTRAP_ADMIN_KEY} ({@code .ems/admin-key}), {@code EMS_INTERNAL_API_KEY}
+ * ({@code .ems/internal-api-key}), {@code EMS_PKI_KEY_ENCRYPTION_KEY} ({@code
+ * .ems/pki-key-encryption-key}).
  */
 public final class EmsLauncher {
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private EmsLauncher() {}
 
@@ -32,6 +46,9 @@ public final class EmsLauncher {
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     Path home = Path.of(env("EMS_HOME", ".ems")).toAbsolutePath();
     Files.createDirectories(home);
+    // data of a run from before the key-encryption key was generated has its CA keys under the old
+    // development key
+    boolean earlierData = Files.isDirectory(home.resolve("postgres"));
     int pgPort = Integer.parseInt(env("EMS_PG_PORT", "15432"));
     int kafkaPort = Integer.parseInt(env("EMS_KAFKA_PORT", "19092"));
 
@@ -46,7 +63,20 @@ public final class EmsLauncher {
     settings.put("spring.datasource.username", "postgres");
     settings.put("spring.datasource.password", "");
     settings.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    settings.put("ems.platform.bootstrap-admin-key", adminKey(home));
+    settings.put(
+        "ems.platform.bootstrap-admin-key",
+        secret(home, "EMS_BOOTSTRAP_ADMIN_KEY", "admin-key", ApiKeys::generate));
+    String internalKey =
+        secret(home, "EMS_INTERNAL_API_KEY", "internal-api-key", () -> randomHex(32));
+    settings.put("pki.internal-api-key", internalKey);
+    settings.put("device-api.pki.internal-api-key", internalKey);
+    settings.put(
+        "pki.key-encryption-key",
+        secret(
+            home,
+            "EMS_PKI_KEY_ENCRYPTION_KEY",
+            "pki-key-encryption-key",
+            () -> earlierData ? legacyKeyEncryptionKey() : random(32)));
     settings.put("logging.include-application-name", "false");
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (Suite.Service service : Suite.SERVICES) {
@@ -88,20 +118,49 @@ public final class EmsLauncher {
     stopped.await();
   }
 
-  /** The bootstrap admin key: from the environment, or made once and kept beside the data. */
-  private static String adminKey(Path home) throws IOException {
-    String fromEnv = System.getenv("EMS_BOOTSTRAP_ADMIN_KEY");
-    Path file = home.resolve("admin-key");
+  /** A secret: from the environment, or made once and kept beside the data (mode 600). */
+  private static String secret(Path home, String variable, String fileName, Supplier<String> make)
+      throws IOException {
+    String fromEnv = System.getenv(variable);
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv;
     }
+    Path file = home.resolve(fileName);
     if (Files.exists(file)) {
       return Files.readString(file).trim();
     }
-    String key = dev.ems.platform.security.ApiKeys.generate();
-    Files.writeString(file, key + "\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return key;
+    String value = make.get();
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    Files.writeString(file, value + "\n");
+    Files.setPosixFilePermissions(file, OWNER_ONLY);
+    return value;
+  }
+
+  /** Hex of that many random bytes: safe in a header and on a command line. */
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** Base64 of that many random bytes. */
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  /**
+   * The key-encryption key that was the default before there was none: a data folder of such a run
+   * keeps its CA under it. It is written to {@code .ems/pki-key-encryption-key}, so pki-service
+   * warns about it on every start; a new data folder gets a random key.
+   */
+  private static String legacyKeyEncryptionKey() {
+    System.out.println(
+        "EMS: WARNING: this data folder's CA keys are encrypted with the old public development"
+            + " key; it is kept in pki-key-encryption-key. Start from an empty EMS_HOME for a"
+            + " random key.");
+    return "ZGV2LW9ubHktcGtpLWtleS1lbmNyeXB0aW9uLWtleSE=";
   }
 
   private static String env(String name, String fallback) {
