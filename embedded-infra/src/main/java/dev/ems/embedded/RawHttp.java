@@ -34,6 +34,24 @@ public final class RawHttp {
   public static Response send(
       int port, String method, String path, String authorization, String contentType, byte[] body)
       throws IOException {
+    return send(
+        port,
+        method,
+        path,
+        authorization == null ? Map.of() : Map.of("Authorization", authorization),
+        contentType,
+        body);
+  }
+
+  /** Sends one request with the given headers; {@code body} with its content type, or none. */
+  public static Response send(
+      int port,
+      String method,
+      String path,
+      Map<String, String> headers,
+      String contentType,
+      byte[] body)
+      throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(30_000);
@@ -41,9 +59,7 @@ public final class RawHttp {
       head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
       head.append("Host: 127.0.0.1:").append(port).append("\r\n");
       head.append("Connection: close\r\n");
-      if (authorization != null) {
-        head.append("Authorization: ").append(authorization).append("\r\n");
-      }
+      headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
       if (body != null) {
         head.append("Content-Type: ").append(contentType).append("\r\n");
         head.append("Content-Length: ").append(body.length).append("\r\n");

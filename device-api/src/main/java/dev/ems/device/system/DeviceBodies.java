@@ -2,6 +2,7 @@ package dev.ems.device.system;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.web.EmsException;
+import dev.ems.platform.web.StrictJson;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Comparator;
@@ -11,7 +12,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,7 +26,7 @@ public class DeviceBodies {
   private final int maxBytes;
 
   DeviceBodies(JsonMapper json, Validator validator, DeviceApiProperties properties) {
-    this.strict = json.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    this.strict = StrictJson.strict(json);
     this.validator = validator;
     this.maxBytes = properties.maxBodyBytes();
   }
@@ -53,11 +53,14 @@ public class DeviceBodies {
     } catch (DatabindException e) {
       String field = path(e);
       throw new EmsException(
-          ErrorCode.VALIDATION_FAILED,
-          "Field '" + field + "' is unknown or has a value of the wrong type",
+          ErrorCode.MALFORMED_REQUEST,
+          "Field '" + field + "' is unknown, of the wrong type or holds a forbidden character",
           field);
     } catch (JacksonException e) {
       throw new EmsException(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON");
+    }
+    if (value == null) {
+      throw new EmsException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object");
     }
     Set<ConstraintViolation<T>> violations = validator.validate(value);
     violations.stream()

@@ -30,7 +30,7 @@ class OcspController {
   }
 
   @PublicEndpoint("OCSP is public by design (RFC 6960)")
-  @PostMapping(PATH)
+  @PostMapping(path = PATH, consumes = "application/ocsp-request") // RFC 6960, A.1
   ResponseEntity<byte[]> post(@RequestBody byte[] request) {
     return ok(responder.respond(request));
   }
