@@ -68,8 +68,9 @@ class ConfigGenerationService {
       if (isTransient(e)) {
         throw e;
       }
-      // retrying cannot help: end the request instead of leaving it PROCESSING for ever
-      log.error("config request {} failed while generating", requestId, e);
+      // retrying cannot help: end the request instead of leaving it PROCESSING for ever. The log
+      // names the exceptions and where they arose, never their messages: one may quote a secret
+      log.error("config request {} failed while generating: {}", requestId, describe(e));
       claims.fail(
           requestId,
           "generating the configuration failed ("
@@ -98,6 +99,7 @@ class ConfigGenerationService {
                   claim.tenant(),
                   claim.deviceId(),
                   rendering.files(),
+                  rendering.shownFiles(),
                   rendering.sha256(),
                   rendering.inputs(),
                   claim.requestedBy(),
@@ -105,6 +107,25 @@ class ConfigGenerationService {
                   null);
           claims.complete(requestId, published.version());
         });
+  }
+
+  /** The exception chain's classes and their first frames, without messages. */
+  static String describe(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t != e) {
+        out.append(" <- ");
+      }
+      out.append(t.getClass().getName());
+      StackTraceElement[] frames = t.getStackTrace();
+      for (int i = 0; i < Math.min(3, frames.length); i++) {
+        out.append(i == 0 ? " at " : ", ").append(frames[i]);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return out.toString();
   }
 
   /** A failure that a later delivery of the same record may not meet: the database is away. */

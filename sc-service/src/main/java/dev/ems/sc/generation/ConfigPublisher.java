@@ -18,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Stores a rendered bundle as the device's next version and publishes it — unless it is identical
  * to the current version, which then stays current. Version numbers of one device are handed out
- * under a lock on the device row.
+ * under a lock on the device row. {@code ConfigPublished} carries the device's files in clear: it
+ * is what device-api serves the device (secrets included); operators read the shown copy.
  */
 @Component
 class ConfigPublisher {
@@ -41,6 +42,7 @@ class ConfigPublisher {
       String tenant,
       UUID deviceId,
       List<ConfigFile> files,
+      List<ConfigFile> shownFiles,
       String sha256,
       Map<String, Object> inputs,
       String requestedBy,
@@ -53,7 +55,16 @@ class ConfigPublisher {
     }
     int version = latest.map(v -> v.version() + 1).orElse(1);
     versions.insert(
-        tenant, deviceId, version, sha256, files, inputs, requestedBy, requestId, rollbackOf);
+        tenant,
+        deviceId,
+        version,
+        sha256,
+        files,
+        shownFiles,
+        inputs,
+        requestedBy,
+        requestId,
+        rollbackOf);
     outbox.append(
         Topics.SC_CONFIGS,
         EventEnvelope.of(

@@ -6,6 +6,7 @@ import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
 import dev.ems.sc.inventory.Site;
+import dev.ems.sc.secrets.Secrets;
 import dev.ems.sc.system.ScProperties;
 import dev.ems.sc.template.TemplateEngine;
 import dev.ems.sc.template.TemplateSet;
@@ -24,13 +25,31 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Resolves a device's variables and renders its template set into a canonical bundle. */
+/**
+ * Resolves a device's variables and renders its template set into a canonical bundle. When the
+ * variables hold secrets the set is rendered twice: with the clear values for the device, and with
+ * each secret the text {@code ******} for operators — so a template that transforms a secret (upper
+ * case, base64, a slice) shows an operator the transformed mask, never the secret.
+ */
 @Component
 class ConfigRenderer {
 
-  /** The rendered bundle and what produced it. */
+  /**
+   * The rendered bundle and what produced it: {@code files} are what the device fetches ({@code
+   * sha256} is theirs), {@code shownFiles} what operators see, {@code inputs} the variable layers
+   * in their stored (sealed) form.
+   */
   record Rendering(
-      List<ConfigFile> files, String sha256, Map<String, Object> inputs, int templateRevision) {}
+      List<ConfigFile> files,
+      List<ConfigFile> shownFiles,
+      String sha256,
+      Map<String, Object> inputs,
+      int templateRevision) {
+
+    boolean secretsRedacted() {
+      return !files.equals(shownFiles);
+    }
+  }
 
   private final Devices devices;
   private final Templates templates;
@@ -39,6 +58,7 @@ class ConfigRenderer {
   private final DeviceFeatures features;
   private final JsonMapper json;
   private final ScProperties properties;
+  private final Secrets secrets;
 
   ConfigRenderer(
       Devices devices,
@@ -47,7 +67,9 @@ class ConfigRenderer {
       TenantVariables tenantVariables,
       DeviceFeatures features,
       JsonMapper json,
-      ScProperties properties) {
+      ScProperties properties,
+      Secrets secrets) {
+    this.secrets = secrets;
     this.devices = devices;
     this.templates = templates;
     this.engine = engine;
@@ -69,22 +91,65 @@ class ConfigRenderer {
     layers.add(new Layer("device", variables(device.variablesJson())));
     layers.add(new Layer("request", input));
     Map<String, Map<String, Object>> featureParams = features.paramsOf(device.id());
-    Map<String, Object> context =
-        VariableResolver.resolve(layers, featureParams, reserved(device, site));
+    Map<String, Object> reserved = reserved(device, site);
     TemplateSet set = templates.forModel(device.tenant(), device.model());
-    List<ConfigFile> files;
-    try {
-      files = ConfigBundles.canonical(engine.render(set, context));
-    } catch (dev.ems.sc.template.TemplateException e) {
-      throw new RenderFailure(e.getMessage(), e.variable());
-    }
-    checkSize(files);
-    files.forEach(ConfigRenderer::checkText);
+    List<String> secretValues =
+        secrets.clearValues(device.tenant(), layers.stream().map(Layer::variables).toList());
+    List<Layer> clear =
+        secretValues.isEmpty()
+            ? layers
+            : layers.stream()
+                .map(l -> new Layer(l.name(), secrets.open(device.tenant(), l.variables())))
+                .toList();
+    List<ConfigFile> files =
+        renderChecked(set, VariableResolver.resolve(clear, featureParams, reserved), secretValues);
+    List<ConfigFile> shown =
+        secretValues.isEmpty()
+            ? files
+            : shownCopy(set, layers, featureParams, reserved, files, secretValues);
     Map<String, Object> inputs = new LinkedHashMap<>();
     layers.forEach(l -> inputs.put(l.name(), l.variables()));
     inputs.put("features", featureParams);
     inputs.put("templateSet", set.model());
-    return new Rendering(files, ConfigBundles.sha256(files), inputs, set.revision());
+    return new Rendering(files, shown, ConfigBundles.sha256(files), inputs, set.revision());
+  }
+
+  private List<ConfigFile> renderChecked(
+      TemplateSet set, Map<String, Object> context, List<String> secretValues) {
+    List<ConfigFile> files;
+    try {
+      files = ConfigBundles.canonical(engine.render(set, context));
+    } catch (dev.ems.sc.template.TemplateException e) {
+      // an engine message may quote a value: the reason is shown to operators and stored
+      throw new RenderFailure(Secrets.redact(e.getMessage(), secretValues), e.variable());
+    }
+    checkSize(files);
+    files.forEach(ConfigRenderer::checkText);
+    return files;
+  }
+
+  /**
+   * The operators' copy: the set rendered with every secret masked. Should that render fail (a
+   * template that needs the real value's shape) the clear files are shown with each secret value
+   * replaced instead.
+   */
+  private List<ConfigFile> shownCopy(
+      TemplateSet set,
+      List<Layer> layers,
+      Map<String, Map<String, Object>> featureParams,
+      Map<String, Object> reserved,
+      List<ConfigFile> files,
+      List<String> secretValues) {
+    List<Layer> masked =
+        layers.stream().map(l -> new Layer(l.name(), Secrets.masked(l.variables()))).toList();
+    try {
+      return ConfigBundles.canonical(
+          engine.render(set, VariableResolver.resolve(masked, featureParams, reserved)));
+    } catch (RuntimeException e) {
+      return files.stream()
+          .map(f -> new ConfigFile(f.path(), Secrets.redact(f.content(), secretValues)))
+          .toList();
+    }
   }
 
   private Map<String, Object> reserved(DeviceProfile device, Optional<Site> site) {

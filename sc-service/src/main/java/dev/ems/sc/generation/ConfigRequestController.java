@@ -5,6 +5,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
+import dev.ems.sc.secrets.Secrets;
 import dev.ems.sc.system.ScProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -41,11 +42,16 @@ class ConfigRequestController {
 
   record SubmitConfigRequest(@NotNull Map<String, Object> variables, Boolean dryRun) {}
 
+  /**
+   * The files as operators see them: where secrets were rendered they read {@code ******} ({@code
+   * secretsRedacted}); {@code sha256} is the bundle the device would fetch.
+   */
   record DryRunResponse(
       UUID deviceId,
       String sha256,
       List<dev.ems.common.event.ConfigFile> files,
-      Map<String, Object> inputs) {}
+      Map<String, Object> inputs,
+      boolean secretsRedacted) {}
 
   record ConfigRequestResponse(
       UUID id,
@@ -86,7 +92,12 @@ class ConfigRequestController {
     if (Boolean.TRUE.equals(body.dryRun())) {
       var rendering = service.dryRun(caller.tenant(), deviceId, body.variables());
       return ResponseEntity.ok(
-          new DryRunResponse(deviceId, rendering.sha256(), rendering.files(), rendering.inputs()));
+          new DryRunResponse(
+              deviceId,
+              rendering.sha256(),
+              rendering.shownFiles(),
+              Secrets.redacted(rendering.inputs()),
+              rendering.secretsRedacted()));
     }
     ConfigRequest request =
         service.submit(

@@ -7,6 +7,7 @@ import dev.ems.platform.outbox.Outbox;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
+import dev.ems.sc.secrets.Secrets;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ class ConfigRequestService {
   private final TransactionTemplate tx;
   private final ConfigRenderer renderer;
   private final JdbcClient jdbc;
+  private final Secrets secrets;
 
   ConfigRequestService(
       ConfigRequestRepository requests,
@@ -38,7 +40,9 @@ class ConfigRequestService {
       JsonMapper json,
       TransactionTemplate tx,
       ConfigRenderer renderer,
-      JdbcClient jdbc) {
+      JdbcClient jdbc,
+      Secrets secrets) {
+    this.secrets = secrets;
     this.renderer = renderer;
     this.jdbc = jdbc;
     this.requests = requests;
@@ -50,15 +54,16 @@ class ConfigRequestService {
 
   /**
    * Queues a request; with an idempotency key a retried submission returns the request the first
-   * one created, even when both race.
+   * one created, even when both race. Secret variables are stored sealed.
    */
   ConfigRequest submit(
       String tenant,
       UUID deviceId,
-      Map<String, Object> variables,
+      Map<String, Object> written,
       String idempotencyKey,
       String requestedBy) {
     devices.checkActive(tenant, deviceId);
+    Map<String, Object> variables = secrets.seal(tenant, written, Map.of());
     if (idempotencyKey != null) {
       Optional<ConfigRequest> existing =
           requests.findByTenantAndDeviceIdAndIdempotencyKey(tenant, deviceId, idempotencyKey);
@@ -114,9 +119,11 @@ class ConfigRequestService {
   }
 
   /** Renders with the given input and returns the bundle without storing or publishing it. */
-  ConfigRenderer.Rendering dryRun(String tenant, UUID deviceId, Map<String, Object> variables) {
+  ConfigRenderer.Rendering dryRun(String tenant, UUID deviceId, Map<String, Object> written) {
+    DeviceProfile device = DeviceProfile.of(devices.requireActive(tenant, deviceId));
+    Map<String, Object> variables = secrets.seal(tenant, written, Map.of());
     try {
-      return renderer.render(DeviceProfile.of(devices.requireActive(tenant, deviceId)), variables);
+      return renderer.render(device, variables);
     } catch (ConfigRenderer.RenderFailure e) {
       throw e.toProblem();
     }

@@ -7,6 +7,7 @@ import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.Devices;
+import dev.ems.sc.secrets.Secrets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ class ConfigVersionController {
       String applyStatus,
       String applyError,
       Instant appliedAt,
-      Instant createdAt) {}
+      Instant createdAt,
+      boolean secretsRedacted) {}
 
   record RollbackResponse(int version, String sha256, boolean created, int rolledBackTo) {}
 
@@ -84,17 +86,21 @@ class ConfigVersionController {
         v.version(),
         v.sha256(),
         v.files(),
-        v.inputs(),
+        Secrets.redacted(v.inputs()),
         v.requestedBy(),
         v.requestId(),
         v.rollbackOf(),
         v.applyStatus(),
         v.applyError(),
         v.appliedAt(),
-        v.createdAt());
+        v.createdAt(),
+        v.secretsRedacted());
   }
 
-  /** Unified diff (text/plain) from version {@code from} to version {@code to}. */
+  /**
+   * Unified diff (text/plain) from version {@code from} to version {@code to}, of the files as
+   * operators see them (secrets masked).
+   */
   @RequiresRole(Role.OPERATOR)
   @GetMapping(
       value = "/api/v1/devices/{id}/configs/{from}/diff/{to}",

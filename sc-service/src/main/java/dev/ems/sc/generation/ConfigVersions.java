@@ -1,6 +1,7 @@
 package dev.ems.sc.generation;
 
 import dev.ems.common.event.ConfigFile;
+import dev.ems.sc.secrets.Secrets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,11 +15,16 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Stored configuration versions of devices (table {@code config_version}). */
+/**
+ * Stored configuration versions of devices (table {@code config_version}). {@code files} are what
+ * operators are shown; when the device's bundle differs (it holds secrets) the device's files are
+ * kept beside them sealed under {@code sc.secrets-key} ({@code device_files_sealed}).
+ */
 @Repository
 class ConfigVersions {
 
   record ConfigVersion(
+      String tenant,
       UUID deviceId,
       int version,
       String sha256,
@@ -30,18 +36,36 @@ class ConfigVersions {
       String applyStatus,
       String applyError,
       Instant appliedAt,
-      Instant createdAt) {}
+      Instant createdAt,
+      String sealedDeviceFiles) {
+
+    boolean secretsRedacted() {
+      return sealedDeviceFiles != null;
+    }
+  }
 
   private static final String COLUMNS =
-      "device_id, version, sha256, files::text as files, inputs::text as inputs, requested_by,"
-          + " request_id, rollback_of, apply_status, apply_error, applied_at, created_at";
+      "tenant_id, device_id, version, sha256, files::text as files, inputs::text as inputs,"
+          + " requested_by, request_id, rollback_of, apply_status, apply_error, applied_at,"
+          + " created_at, device_files_sealed";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final Secrets secrets;
 
-  ConfigVersions(JdbcClient jdbc, JsonMapper json) {
+  ConfigVersions(JdbcClient jdbc, JsonMapper json, Secrets secrets) {
     this.jdbc = jdbc;
     this.json = json;
+    this.secrets = secrets;
+  }
+
+  /** The files the device fetches for the version, secrets in clear. */
+  List<ConfigFile> deviceFiles(ConfigVersion v) {
+    return v.sealedDeviceFiles() == null
+        ? v.files()
+        : json.readValue(
+            secrets.openText(v.tenant(), v.sealedDeviceFiles()),
+            new TypeReference<List<ConfigFile>>() {});
   }
 
   /** A version's number and hash, without its files. */
@@ -92,25 +116,29 @@ class ConfigVersions {
       int version,
       String sha256,
       List<ConfigFile> files,
+      List<ConfigFile> shownFiles,
       Map<String, Object> inputs,
       String requestedBy,
       UUID requestId,
       Integer rollbackOf) {
+    String sealed =
+        files.equals(shownFiles) ? null : secrets.sealText(tenant, json.writeValueAsString(files));
     jdbc.sql(
             "insert into config_version (device_id, version, tenant_id, sha256, files, inputs,"
-                + " requested_by, request_id, rollback_of, created_at)"
-                + " values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)")
+                + " requested_by, request_id, rollback_of, created_at, device_files_sealed)"
+                + " values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)")
         .params(
             deviceId,
             version,
             tenant,
             sha256,
-            json.writeValueAsString(files),
+            json.writeValueAsString(shownFiles),
             inputs == null ? null : json.writeValueAsString(inputs),
             requestedBy,
             requestId,
             rollbackOf,
-            Timestamp.from(Instant.now()))
+            Timestamp.from(Instant.now()),
+            sealed)
         .update();
     setDeviceConfigStatus(deviceId, "PENDING");
   }
@@ -135,6 +163,7 @@ class ConfigVersions {
     String inputs = rs.getString("inputs");
     Timestamp applied = rs.getTimestamp("applied_at");
     return new ConfigVersion(
+        rs.getString("tenant_id"),
         rs.getObject("device_id", UUID.class),
         rs.getInt("version"),
         rs.getString("sha256"),
@@ -148,6 +177,7 @@ class ConfigVersions {
         rs.getString("apply_status"),
         rs.getString("apply_error"),
         applied == null ? null : applied.toInstant(),
-        rs.getTimestamp("created_at").toInstant());
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getString("device_files_sealed"));
   }
 }

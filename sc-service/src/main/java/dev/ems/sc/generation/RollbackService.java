@@ -11,9 +11,11 @@ import org.springframework.transaction.annotation.Transactional;
 class RollbackService {
 
   private final ConfigPublisher publisher;
+  private final ConfigVersions versions;
 
-  RollbackService(ConfigPublisher publisher) {
+  RollbackService(ConfigPublisher publisher, ConfigVersions versions) {
     this.publisher = publisher;
+    this.versions = versions;
   }
 
   @Transactional
@@ -24,6 +26,7 @@ class RollbackService {
     return publisher.publish(
         tenant,
         deviceId,
+        versions.deviceFiles(target),
         target.files(),
         target.sha256(),
         inputs,

@@ -1,5 +1,6 @@
 package dev.ems.sc.inventory;
 
+import dev.ems.sc.secrets.Secrets;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -99,8 +100,9 @@ class DeviceQueries {
         rs.getTimestamp("updated_at").toInstant());
   }
 
+  /** As operators see them: secrets masked. */
   private Map<String, Object> variables(String text) {
-    return json.readValue(text, new TypeReference<Map<String, Object>>() {});
+    return Secrets.redacted(json.readValue(text, new TypeReference<Map<String, Object>>() {}));
   }
 
   private static List<String> strings(Array array) throws SQLException {

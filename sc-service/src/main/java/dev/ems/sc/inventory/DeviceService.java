@@ -8,6 +8,7 @@ import dev.ems.sc.inventory.DeviceRequests.CreateDeviceRequest;
 import dev.ems.sc.inventory.DeviceRequests.CreatedDeviceResponse;
 import dev.ems.sc.inventory.DeviceRequests.TokenResponse;
 import dev.ems.sc.inventory.DeviceRequests.UpdateDeviceRequest;
+import dev.ems.sc.secrets.Secrets;
 import dev.ems.sc.system.ScProperties;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The inventory's rules: unique serials in service, tokens, RMA, decommissioning. */
@@ -28,6 +30,7 @@ class DeviceService {
   private final DeviceEvents events;
   private final JsonMapper json;
   private final ScProperties properties;
+  private final Secrets secrets;
 
   DeviceService(
       DeviceRepository devices,
@@ -35,13 +38,15 @@ class DeviceService {
       Devices lookup,
       DeviceEvents events,
       JsonMapper json,
-      ScProperties properties) {
+      ScProperties properties,
+      Secrets secrets) {
     this.devices = devices;
     this.sites = sites;
     this.lookup = lookup;
     this.events = events;
     this.json = json;
     this.properties = properties;
+    this.secrets = secrets;
   }
 
   @Transactional
@@ -56,7 +61,7 @@ class DeviceService {
         request.name(),
         request.siteId(),
         request.tags() == null ? List.of() : request.tags(),
-        json.writeValueAsString(request.variables() == null ? Map.of() : request.variables()));
+        variables(tenant, request.variables() == null ? Map.of() : request.variables(), "{}"));
     save(device);
     events.created(device);
     events.updated(device);
@@ -84,7 +89,7 @@ class DeviceService {
         request.name(),
         request.siteId(),
         request.tags(),
-        json.writeValueAsString(request.variables()));
+        variables(tenant, request.variables(), device.variablesJson()));
     devices.saveAndFlush(device);
     events.updated(device);
     return device;
@@ -129,6 +134,13 @@ class DeviceService {
     device.decommission();
     devices.saveAndFlush(device);
     events.decommissioned(device);
+  }
+
+  /** The stored form of written variables; secrets written back masked keep their stored value. */
+  private String variables(String tenant, Map<String, Object> written, String storedJson) {
+    Map<String, Object> stored =
+        json.readValue(storedJson, new TypeReference<Map<String, Object>>() {});
+    return json.writeValueAsString(secrets.seal(tenant, written, stored));
   }
 
   private void save(Device device) {

@@ -6,6 +6,7 @@ import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.platform.web.Preconditions;
+import dev.ems.sc.secrets.Secrets;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -51,11 +52,13 @@ class SiteController {
   private final SiteRepository sites;
   private final DeviceRepository devices;
   private final JsonMapper json;
+  private final Secrets secrets;
 
-  SiteController(SiteRepository sites, DeviceRepository devices, JsonMapper json) {
+  SiteController(SiteRepository sites, DeviceRepository devices, JsonMapper json, Secrets secrets) {
     this.sites = sites;
     this.devices = devices;
     this.json = json;
+    this.secrets = secrets;
   }
 
   @RequiresRole(Role.OPERATOR)
@@ -65,7 +68,7 @@ class SiteController {
     if (sites.existsByTenantAndName(caller.tenant(), request.name())) {
       throw duplicate(request.name());
     }
-    Site site = new Site(caller.tenant(), request.name(), variables(request));
+    Site site = new Site(caller.tenant(), request.name(), variables(caller, request, null));
     try {
       sites.saveAndFlush(site);
     } catch (DataIntegrityViolationException e) {
@@ -101,7 +104,7 @@ class SiteController {
       Caller caller) {
     Site site = require(caller, id);
     Preconditions.checkIfMatch(ifMatch, site.rowVersion());
-    site.update(request.name(), variables(request));
+    site.update(request.name(), variables(caller, request, site));
     try {
       sites.saveAndFlush(site);
     } catch (DataIntegrityViolationException e) {
@@ -130,17 +133,20 @@ class SiteController {
         .orElseThrow(() -> EmsException.notFound(ErrorCode.SITE_NOT_FOUND, id));
   }
 
-  private String variables(SiteRequest request) {
-    return json.writeValueAsString(request.variables() == null ? Map.of() : request.variables());
+  /** The stored form of the request's variables; {@code current} keeps secrets written back. */
+  private String variables(Caller caller, SiteRequest request, Site current) {
+    Map<String, Object> written = request.variables() == null ? Map.of() : request.variables();
+    Map<String, Object> stored = current == null ? Map.of() : stored(current);
+    return json.writeValueAsString(secrets.seal(caller.tenant(), written, stored));
+  }
+
+  private Map<String, Object> stored(Site s) {
+    return json.readValue(s.variablesJson(), new TypeReference<Map<String, Object>>() {});
   }
 
   private SiteResponse map(Site s) {
     return new SiteResponse(
-        s.id(),
-        s.name(),
-        json.readValue(s.variablesJson(), new TypeReference<Map<String, Object>>() {}),
-        s.createdAt(),
-        s.updatedAt());
+        s.id(), s.name(), Secrets.redacted(stored(s)), s.createdAt(), s.updatedAt());
   }
 
   private static EmsException duplicate(String name) {

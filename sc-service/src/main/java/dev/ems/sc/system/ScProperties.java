@@ -2,6 +2,7 @@ package dev.ems.sc.system;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *     ems.endpoint})
  * @param generationConcurrency consumers of the config-request queue; more than the topic's
  *     partitions stay idle
+ * @param secretsKey base64 AES-256 key that encrypts secret variables and the device bundles that
+ *     hold them at rest ({@code EMS_SECRETS_KEY}, no default)
  */
 @Validated
 @ConfigurationProperties("sc")
@@ -25,4 +28,20 @@ public record ScProperties(
     @Min(1024) int maxRenderedBytes,
     @NotNull Duration bootstrapTokenTtl,
     @NotNull String emsEndpoint,
-    @Min(1) @Max(64) int generationConcurrency) {}
+    @Min(1) @Max(64) int generationConcurrency,
+    @NotBlank(message = "EMS_SECRETS_KEY is not set (sc.secrets-key)") String secretsKey) {
+
+  /** Never the key itself: a bound record's toString reaches failure analyses and logs. */
+  @Override
+  public String toString() {
+    return ("ScProperties[maxVariables=%d, maxRenderedBytes=%d, bootstrapTokenTtl=%s,"
+            + " emsEndpoint=%s, generationConcurrency=%d, secretsKey=%s]")
+        .formatted(
+            maxVariables,
+            maxRenderedBytes,
+            bootstrapTokenTtl,
+            emsEndpoint,
+            generationConcurrency,
+            secretsKey == null || secretsKey.isBlank() ? "<not set>" : "******");
+  }
+}

@@ -3,6 +3,7 @@ package dev.ems.sc.variables;
 import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
+import dev.ems.sc.secrets.Secrets;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -19,21 +20,24 @@ class TenantVariablesController {
   record TenantVariablesRequest(@NotNull @Size(max = 500) Map<String, Object> variables) {}
 
   private final TenantVariables variables;
+  private final Secrets secrets;
 
-  TenantVariablesController(TenantVariables variables) {
+  TenantVariablesController(TenantVariables variables, Secrets secrets) {
     this.variables = variables;
+    this.secrets = secrets;
   }
 
   @RequiresRole(Role.OPERATOR)
   @GetMapping("/api/v1/variables")
   Map<String, Object> get(Caller caller) {
-    return Map.of("variables", variables.get(caller.tenant()));
+    return Map.of("variables", Secrets.redacted(variables.get(caller.tenant())));
   }
 
   @RequiresRole(Role.OPERATOR)
   @PutMapping("/api/v1/variables")
   Map<String, Object> put(@Valid @RequestBody TenantVariablesRequest request, Caller caller) {
-    variables.put(caller.tenant(), request.variables());
-    return Map.of("variables", variables.get(caller.tenant()));
+    String tenant = caller.tenant();
+    variables.put(tenant, secrets.seal(tenant, request.variables(), variables.get(tenant)));
+    return Map.of("variables", Secrets.redacted(variables.get(tenant)));
   }
 }
