@@ -43,6 +43,7 @@ public class EmbeddedInfraContextCustomizerFactory implements ContextCustomizerF
         case "pki.internal-api-key", "device-api.pki.internal-api-key" ->
             TestInfrastructure.INTERNAL_API_KEY;
         case "pki.key-encryption-key" -> TestInfrastructure.PKI_KEY_ENCRYPTION_KEY;
+        case "sc.secrets-key" -> TestInfrastructure.SC_SECRETS_KEY;
         default -> null;
       };
     }

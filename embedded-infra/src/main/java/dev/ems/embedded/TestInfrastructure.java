@@ -37,6 +37,9 @@ public final class TestInfrastructure {
   /** pki-service's key-encryption key (base64 AES-256) of this JVM's test contexts: random. */
   public static final String PKI_KEY_ENCRYPTION_KEY = randomBase64(32);
 
+  /** sc-service's key for secret variables (base64 AES-256) of this JVM's test contexts: random. */
+  public static final String SC_SECRETS_KEY = randomBase64(32);
+
   private static String jdbcUrl;
   private static KafkaBroker kafka;
   private static PostgresServer embeddedPostgres;
@@ -91,7 +94,8 @@ public final class TestInfrastructure {
         "ems.platform.bootstrap-admin-key", ADMIN_KEY,
         "pki.internal-api-key", INTERNAL_API_KEY,
         "device-api.pki.internal-api-key", INTERNAL_API_KEY,
-        "pki.key-encryption-key", PKI_KEY_ENCRYPTION_KEY);
+        "pki.key-encryption-key", PKI_KEY_ENCRYPTION_KEY,
+        "sc.secrets-key", SC_SECRETS_KEY);
   }
 
   private static String randomHex(int bytes) {
