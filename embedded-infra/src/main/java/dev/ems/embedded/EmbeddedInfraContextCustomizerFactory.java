@@ -40,6 +40,7 @@ public class EmbeddedInfraContextCustomizerFactory implements ContextCustomizerF
         case "spring.datasource.url" -> TestInfrastructure.jdbcUrl();
         case "spring.kafka.bootstrap-servers" -> TestInfrastructure.kafka().bootstrapServers();
         case "ems.platform.bootstrap-admin-key" -> TestInfrastructure.ADMIN_KEY;
+        case "ems.platform.bootstrap-tenant" -> TestInfrastructure.BOOTSTRAP_TENANT;
         case "pki.internal-api-key", "device-api.pki.internal-api-key" ->
             TestInfrastructure.INTERNAL_API_KEY;
         case "pki.key-encryption-key" -> TestInfrastructure.PKI_KEY_ENCRYPTION_KEY;

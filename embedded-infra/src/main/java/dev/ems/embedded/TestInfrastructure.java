@@ -28,6 +28,9 @@ public final class TestInfrastructure {
   /** The bootstrap admin API key every test context registers. */
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
 
+  /** The tenant of {@link #ADMIN_KEY}: the suite's system tenant in tests. */
+  public static final String BOOTSTRAP_TENANT = "default";
+
   /**
    * The internal service key (device-api → pki-service, docs/adr/0006) of this JVM's test contexts:
    * random, since the services have no default for it.
@@ -92,6 +95,7 @@ public final class TestInfrastructure {
         "spring.datasource.url", jdbcUrl(),
         "spring.kafka.bootstrap-servers", kafka().bootstrapServers(),
         "ems.platform.bootstrap-admin-key", ADMIN_KEY,
+        "ems.platform.bootstrap-tenant", BOOTSTRAP_TENANT,
         "pki.internal-api-key", INTERNAL_API_KEY,
         "device-api.pki.internal-api-key", INTERNAL_API_KEY,
         "pki.key-encryption-key", PKI_KEY_ENCRYPTION_KEY,

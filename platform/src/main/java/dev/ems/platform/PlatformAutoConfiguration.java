@@ -4,6 +4,7 @@ import dev.ems.common.envelope.CloudEventCodec;
 import dev.ems.platform.kafka.KafkaConfiguration;
 import dev.ems.platform.outbox.OutboxConfiguration;
 import dev.ems.platform.security.SecurityConfiguration;
+import dev.ems.platform.tenant.TenantConfiguration;
 import dev.ems.platform.web.BodyLimitFilter;
 import dev.ems.platform.web.ProblemErrorReportValve;
 import dev.ems.platform.web.ProblemHandler;
@@ -32,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @EnableConfigurationProperties(PlatformProperties.class)
-@Import({OutboxConfiguration.class, KafkaConfiguration.class})
+@Import({OutboxConfiguration.class, KafkaConfiguration.class, TenantConfiguration.class})
 public class PlatformAutoConfiguration {
 
   @Bean

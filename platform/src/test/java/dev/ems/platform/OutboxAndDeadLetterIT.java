@@ -69,7 +69,7 @@ class OutboxAndDeadLetterIT {
                 Topics.SC_DEVICES,
                 EventEnvelope.of(
                     "/t",
-                    "acme",
+                    "default",
                     id.toString(),
                     new DeviceCreated(id, "rolled-back", "m", "rolled-back", Instant.now())));
             throw new IllegalStateException("roll back");
@@ -92,7 +92,7 @@ class OutboxAndDeadLetterIT {
                 Topics.SC_DEVICES,
                 EventEnvelope.of(
                     "/t",
-                    "acme",
+                    "default",
                     id.toString(),
                     new DeviceCreated(id, name, "m", name, Instant.now())));
           }

@@ -55,7 +55,7 @@ class PlatformWebIT {
 
   @Test
   void viewerMayReadButNotWrite() throws Exception {
-    String viewer = key("acme", Role.VIEWER);
+    String viewer = key("default", Role.VIEWER);
 
     mvc.perform(get("/api/v1/widgets").header("Authorization", "Bearer " + viewer))
         .andExpect(status().isOk());
@@ -119,7 +119,7 @@ class PlatformWebIT {
                 .contentType(MediaType.APPLICATION_JSON)
                 .content("{\"name\":\"acme-only\"}"))
         .andExpect(status().isOk())
-        .andExpect(jsonPath("$.tenant").value("acme"));
+        .andExpect(jsonPath("$.tenant").value("default"));
 
     mvc.perform(get("/api/v1/widgets").header("Authorization", "Bearer " + other))
         .andExpect(status().isOk())
@@ -153,7 +153,8 @@ class PlatformWebIT {
 
   private void publish(ApiKeyIssued issued) {
     TestEvents.publish(
-        Topics.SC_API_KEYS, EventEnvelope.of("/test", "acme", issued.keyId().toString(), issued));
+        Topics.SC_API_KEYS,
+        EventEnvelope.of("/test", "default", issued.keyId().toString(), issued));
   }
 
   private String key(String tenant, Role role) {

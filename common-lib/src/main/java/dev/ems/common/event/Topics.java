@@ -12,6 +12,7 @@ public final class Topics {
   public static final String SC_CONFIG_REQUESTS = "ems.sc.config-requests.v1";
   public static final String SC_CONFIGS = "ems.sc.configs.v1";
   public static final String SC_API_KEYS = "ems.sc.api-keys.v1";
+  public static final String SC_TENANTS = "ems.sc.tenants.v1";
   public static final String TW_DEVICE_FEATURES = "ems.tw.device-features.v1";
   public static final String TW_FEATURE_DEFINITIONS = "ems.tw.feature-definitions.v1";
   public static final String PKI_CERTIFICATES = "ems.pki.certificates.v1";
@@ -30,6 +31,7 @@ public final class Topics {
           new TopicDefinition(SC_CONFIG_REQUESTS, false),
           new TopicDefinition(SC_CONFIGS, false),
           new TopicDefinition(SC_API_KEYS, true),
+          new TopicDefinition(SC_TENANTS, true),
           new TopicDefinition(TW_DEVICE_FEATURES, true),
           new TopicDefinition(TW_FEATURE_DEFINITIONS, true),
           new TopicDefinition(PKI_CERTIFICATES, false),

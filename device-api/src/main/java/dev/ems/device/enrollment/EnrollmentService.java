@@ -6,6 +6,7 @@ import dev.ems.device.identity.DeviceAuthenticator;
 import dev.ems.device.inventory.DeviceDirectory;
 import dev.ems.device.inventory.DeviceDirectory.EnrollableDevice;
 import dev.ems.platform.security.ApiKeys;
+import dev.ems.platform.tenant.Tenants;
 import dev.ems.platform.web.EmsException;
 import java.time.Instant;
 import java.util.Base64;
@@ -42,6 +43,7 @@ class EnrollmentService {
   private final PkiClient pki;
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final Tenants tenants;
   private final TransactionTemplate tx;
 
   EnrollmentService(
@@ -50,7 +52,9 @@ class EnrollmentService {
       PkiClient pki,
       JdbcClient jdbc,
       JsonMapper json,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      Tenants tenants) {
+    this.tenants = tenants;
     this.directory = directory;
     this.credentials = credentials;
     this.pki = pki;
@@ -98,6 +102,9 @@ class EnrollmentService {
                         "bootstrapToken"));
     if (!device.active()) {
       throw new EmsException(ErrorCode.DEVICE_DECOMMISSIONED, "The device is decommissioned");
+    }
+    if (!tenants.isActive(device.tenant())) {
+      throw new EmsException(ErrorCode.FORBIDDEN, "The device's tenant is suspended");
     }
     String csrHash = DeviceAuthenticator.sha256(csrDer(csrPem));
     if (device.tokenUsedAt() != null) {

@@ -3,6 +3,7 @@ package dev.ems.device.identity;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.device.inventory.DeviceDirectory;
 import dev.ems.device.system.DeviceApiProperties;
+import dev.ems.platform.tenant.Tenants;
 import dev.ems.platform.web.EmsException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,6 +51,7 @@ public class DeviceAuthenticator {
 
   private final Credentials credentials;
   private final DeviceDirectory directory;
+  private final Tenants tenants;
 
   /** Compared as addresses, not as text: {@code ::1} and {@code 0:0:0:0:0:0:0:1} are one proxy. */
   private final Set<InetAddress> trustedProxies;
@@ -57,9 +59,13 @@ public class DeviceAuthenticator {
   private final String certHeader;
 
   DeviceAuthenticator(
-      Credentials credentials, DeviceDirectory directory, DeviceApiProperties properties) {
+      Credentials credentials,
+      DeviceDirectory directory,
+      Tenants tenants,
+      DeviceApiProperties properties) {
     this.credentials = credentials;
     this.directory = directory;
+    this.tenants = tenants;
     this.trustedProxies = trustedAddresses(properties.trustedProxies());
     this.certHeader = properties.clientCertHeader();
   }
@@ -103,6 +109,9 @@ public class DeviceAuthenticator {
     }
     if (!directory.isActive(credential.deviceId())) {
       throw new EmsException(ErrorCode.DEVICE_DECOMMISSIONED, "The device is decommissioned");
+    }
+    if (!tenants.isActive(credential.tenant())) {
+      throw new EmsException(ErrorCode.FORBIDDEN, "The device's tenant is suspended");
     }
     return new DeviceIdentity(credential.deviceId(), credential.tenant(), fingerprint);
   }

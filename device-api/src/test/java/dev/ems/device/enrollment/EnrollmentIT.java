@@ -212,7 +212,7 @@ class EnrollmentIT {
     assertThat(refused.statusCode()).isEqualTo(422);
     assertThat(refused.body()).contains("invalid-csr").contains("\"field\":\"csr\"");
     assertThat(malformed.statusCode()).isEqualTo(400);
-    assertThat(unknownField.statusCode()).isEqualTo(422);
+    assertThat(unknownField.statusCode()).isEqualTo(400);
     assertThat(unknownField.body()).contains("\"field\":\"extra\"");
     pki.mode.set("ok");
     assertThat(

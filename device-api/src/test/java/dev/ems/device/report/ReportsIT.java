@@ -155,7 +155,7 @@ class ReportsIT {
     assertThat(negative.body()).contains("tunnels[0].bytesIn");
     assertThat(future.statusCode()).isEqualTo(422);
     assertThat(future.body()).contains("\"field\":\"sentAt\"");
-    assertThat(unknown.statusCode()).isEqualTo(422);
+    assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("\"field\":\"bogus\"");
     assertThat(badStatus.statusCode()).isEqualTo(422);
     assertThat(badStatus.body()).contains("\"field\":\"status\"");

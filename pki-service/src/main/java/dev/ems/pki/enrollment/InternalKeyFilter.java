@@ -5,14 +5,11 @@ import dev.ems.platform.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collections;
-import java.util.Enumeration;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,33 +46,7 @@ class InternalKeyFilter extends OncePerRequestFilter {
           Problems.of(ErrorCode.UNAUTHENTICATED, "A valid internal service key is required"));
       return;
     }
-    chain.doFilter(withoutAuthorization(request), response);
-  }
-
-  private static HttpServletRequest withoutAuthorization(HttpServletRequest request) {
-    return new HttpServletRequestWrapper(request) {
-      @Override
-      public String getHeader(String name) {
-        return isAuthorization(name) ? null : super.getHeader(name);
-      }
-
-      @Override
-      public Enumeration<String> getHeaders(String name) {
-        return isAuthorization(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-      }
-
-      @Override
-      public Enumeration<String> getHeaderNames() {
-        return Collections.enumeration(
-            Collections.list(super.getHeaderNames()).stream()
-                .filter(n -> !isAuthorization(n))
-                .toList());
-      }
-    };
-  }
-
-  private static boolean isAuthorization(String name) {
-    return "Authorization".equalsIgnoreCase(name);
+    chain.doFilter(request, response);
   }
 
   private static byte[] sha256(String value) {

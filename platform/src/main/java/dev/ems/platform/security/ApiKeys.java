@@ -2,6 +2,7 @@ package dev.ems.platform.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.ems.platform.tenant.Tenants;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +26,7 @@ public class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JdbcClient jdbc;
+  private final Tenants tenants;
 
   /** Well-known id of the bootstrap admin key: the same in every service (ApiKeyBootstrap). */
   public static final UUID BOOTSTRAP_KEY_ID =
@@ -33,8 +35,9 @@ public class ApiKeys {
   private final Cache<String, Optional<Caller>> cache =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
 
-  public ApiKeys(JdbcClient jdbc) {
+  public ApiKeys(JdbcClient jdbc, Tenants tenants) {
     this.jdbc = jdbc;
+    this.tenants = tenants;
   }
 
   /** A new random key: 256 bits, URL-safe, with a recognisable prefix for secret scanners. */
@@ -54,9 +57,9 @@ public class ApiKeys {
     }
   }
 
-  /** The caller behind a key, if the key is known and not revoked. */
+  /** The caller behind a key, if the key is known, not revoked and its tenant not suspended. */
   Optional<Caller> authenticate(String key) {
-    return cache.get(hash(key), this::load);
+    return cache.get(hash(key), this::load).filter(caller -> tenants.isActive(caller.tenant()));
   }
 
   private Optional<Caller> load(String hash) {

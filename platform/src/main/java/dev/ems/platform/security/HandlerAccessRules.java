@@ -38,10 +38,12 @@ final class HandlerAccessRules implements AuthorizationManager<RequestAuthorizat
   private final ApplicationContext context;
   private final Map<Role, AuthorityAuthorizationManager<RequestAuthorizationContext>> roles =
       new EnumMap<>(Role.class);
+  private final String systemTenant;
   private volatile List<HandlerMapping> mappings;
 
-  HandlerAccessRules(ApplicationContext context, RoleHierarchy hierarchy) {
+  HandlerAccessRules(ApplicationContext context, RoleHierarchy hierarchy, String systemTenant) {
     this.context = context;
+    this.systemTenant = systemTenant;
     for (Role role : Role.values()) {
       var manager = AuthorityAuthorizationManager.<RequestAuthorizationContext>hasRole(role.name());
       manager.setRoleHierarchy(hierarchy);
@@ -49,14 +51,14 @@ final class HandlerAccessRules implements AuthorizationManager<RequestAuthorizat
     }
   }
 
-  /** The role a handler method needs; empty when it is public or declares no rule. */
-  static Optional<Role> requiredRole(HandlerMethod handler) {
+  /** The rule of a handler method; empty when it is public or declares no rule. */
+  static Optional<RequiresRole> rule(HandlerMethod handler) {
     RequiresRole rule =
         AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), RequiresRole.class);
     if (rule == null) {
       rule = AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), RequiresRole.class);
     }
-    return Optional.ofNullable(rule).map(RequiresRole::value);
+    return Optional.ofNullable(rule);
   }
 
   static boolean isPublic(HandlerMethod handler) {
@@ -75,12 +77,21 @@ final class HandlerAccessRules implements AuthorizationManager<RequestAuthorizat
       if (isPublic(method)) {
         return new AuthorizationDecision(true);
       }
-      Optional<Role> required = requiredRole(method);
-      if (required.isPresent()) {
-        return roles.get(required.get()).authorize(authentication, object);
+      Optional<RequiresRole> rule = rule(method);
+      if (rule.isPresent()) {
+        if (rule.get().systemTenant() && !inSystemTenant(authentication.get())) {
+          return new AuthorizationDecision(false);
+        }
+        return roles.get(rule.get().value()).authorize(authentication, object);
       }
     }
     return new AuthorizationDecision(false);
+  }
+
+  private boolean inSystemTenant(Authentication authentication) {
+    return authenticated(authentication)
+        && authentication.getPrincipal() instanceof Caller caller
+        && caller.tenant().equals(systemTenant);
   }
 
   private static boolean authenticated(Authentication authentication) {

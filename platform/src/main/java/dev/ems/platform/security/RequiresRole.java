@@ -16,4 +16,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface RequiresRole {
   Role value();
+
+  /**
+   * Only for keys of the system tenant (the bootstrap key's, {@code EMS_BOOTSTRAP_TENANT}): the
+   * system administration of the suite, such as creating tenants.
+   */
+  boolean systemTenant() default false;
 }

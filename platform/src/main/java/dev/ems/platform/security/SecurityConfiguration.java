@@ -2,6 +2,7 @@ package dev.ems.platform.security;
 
 import dev.ems.platform.PlatformProperties;
 import dev.ems.platform.kafka.EventReader;
+import dev.ems.platform.tenant.Tenants;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,8 +42,8 @@ public class SecurityConfiguration {
   };
 
   @Bean
-  ApiKeys apiKeys(JdbcClient jdbc) {
-    return new ApiKeys(jdbc);
+  ApiKeys apiKeys(JdbcClient jdbc, Tenants tenants) {
+    return new ApiKeys(jdbc, tenants);
   }
 
   @Bean
@@ -65,10 +68,16 @@ public class SecurityConfiguration {
       ApiKeyAuthenticationProvider provider,
       SecurityProblems problems,
       RoleHierarchy hierarchy,
-      ApplicationContext context)
+      ApplicationContext context,
+      PlatformProperties properties)
       throws Exception {
     var keyFilter =
         new AuthenticationFilter(new ProviderManager(provider), SecurityConfiguration::key);
+    // service-to-service endpoints carry their own credential (pki-service's InternalKeyFilter),
+    // never an operator key
+    keyFilter.setRequestMatcher(
+        new NegatedRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher("/internal/**")));
     keyFilter.setSuccessHandler((request, response, authentication) -> {});
     keyFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
     http.csrf(csrf -> csrf.disable())
@@ -88,7 +97,8 @@ public class SecurityConfiguration {
                     .requestMatchers("/actuator", "/actuator/**")
                     .hasRole(Role.ADMIN.name())
                     .anyRequest()
-                    .access(new HandlerAccessRules(context, hierarchy)))
+                    .access(
+                        new HandlerAccessRules(context, hierarchy, properties.bootstrapTenant())))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
     return http.build();
   }

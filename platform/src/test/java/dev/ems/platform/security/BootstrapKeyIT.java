@@ -18,16 +18,16 @@ class BootstrapKeyIT {
     String first = "first-bootstrap-key-0123456789";
     String second = "second-bootstrap-key-0123456789";
     try {
-      keys.registerBootstrapKey("acme", "bootstrap-admin", ApiKeys.hash(first));
+      keys.registerBootstrapKey("default", "bootstrap-admin", ApiKeys.hash(first));
       assertThat(keys.authenticate(first))
           .hasValueSatisfying(c -> assertThat(c.keyId()).isEqualTo(ApiKeys.BOOTSTRAP_KEY_ID));
 
-      keys.registerBootstrapKey("acme", "bootstrap-admin", ApiKeys.hash(second));
+      keys.registerBootstrapKey("default", "bootstrap-admin", ApiKeys.hash(second));
       assertThat(keys.authenticate(first)).isEmpty();
       assertThat(keys.authenticate(second)).isPresent();
     } finally {
       keys.registerBootstrapKey(
-          "acme", "bootstrap-admin", ApiKeys.hash(OperatorAccessIT.BOOTSTRAP));
+          "default", "bootstrap-admin", ApiKeys.hash(OperatorAccessIT.BOOTSTRAP));
     }
   }
 
@@ -35,21 +35,21 @@ class BootstrapKeyIT {
   void aRevokedBootstrapKeyStaysRevokedAcrossRestarts() {
     String key = "revoked-bootstrap-key-0123456789";
     try {
-      keys.registerBootstrapKey("acme", "bootstrap-admin", ApiKeys.hash(key));
+      keys.registerBootstrapKey("default", "bootstrap-admin", ApiKeys.hash(key));
       // revocation replicated from sc-service under the well-known id
       keys.upsert(
           ApiKeys.BOOTSTRAP_KEY_ID,
-          "acme",
+          "default",
           "bootstrap-admin",
           ApiKeys.hash(key),
           Role.ADMIN,
           Instant.now(),
           Instant.now());
-      keys.registerBootstrapKey("acme", "bootstrap-admin", ApiKeys.hash(key)); // a restart
+      keys.registerBootstrapKey("default", "bootstrap-admin", ApiKeys.hash(key)); // a restart
       assertThat(keys.authenticate(key)).isEmpty();
     } finally {
       keys.registerBootstrapKey(
-          "acme", "bootstrap-admin", ApiKeys.hash(OperatorAccessIT.BOOTSTRAP));
+          "default", "bootstrap-admin", ApiKeys.hash(OperatorAccessIT.BOOTSTRAP));
     }
   }
 }

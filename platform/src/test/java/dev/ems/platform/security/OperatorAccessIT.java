@@ -124,7 +124,7 @@ class OperatorAccessIT {
 
   private String key(Role role) {
     String key = ApiKeys.generate();
-    keys.upsert(UUID.randomUUID(), "acme", "test", ApiKeys.hash(key), role, Instant.now(), null);
+    keys.upsert(UUID.randomUUID(), "default", "test", ApiKeys.hash(key), role, Instant.now(), null);
     return key;
   }
 }

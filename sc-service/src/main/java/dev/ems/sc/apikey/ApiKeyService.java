@@ -20,9 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
  * learns of a key from {@link ApiKeyIssued} on the compacted key topic.
  */
 @Service
-class ApiKeyService {
+public class ApiKeyService {
 
-  record IssuedKey(UUID id, String name, Role role, Instant issuedAt, String key) {}
+  public record IssuedKey(UUID id, String name, Role role, Instant issuedAt, String key) {}
 
   record KeyInfo(UUID id, String name, Role role, Instant issuedAt, Instant revokedAt) {}
 
@@ -37,7 +37,7 @@ class ApiKeyService {
   }
 
   @Transactional
-  IssuedKey issue(String tenant, String name, Role role) {
+  public IssuedKey issue(String tenant, String name, Role role) {
     String key = ApiKeys.generate();
     UUID id = UUID.randomUUID();
     Instant now = Instant.now();
