@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * variable or else made at random on first start and kept beside the data, readable by the owner
  * only: {@code EMS_BOOTSTRAP_ADMIN_KEY} ({@code .ems/admin-key}), {@code EMS_INTERNAL_API_KEY}
  * ({@code .ems/internal-api-key}), {@code EMS_PKI_KEY_ENCRYPTION_KEY} ({@code
- * .ems/pki-key-encryption-key}).
+ * .ems/pki-key-encryption-key}), {@code EMS_SECRETS_KEY} ({@code .ems/secrets-key}).
  */
 public final class EmsLauncher {
 
@@ -77,6 +77,8 @@ public final class EmsLauncher {
             "EMS_PKI_KEY_ENCRYPTION_KEY",
             "pki-key-encryption-key",
             () -> earlierData ? legacyKeyEncryptionKey() : random(32)));
+    settings.put(
+        "sc.secrets-key", secret(home, "EMS_SECRETS_KEY", "secrets-key", () -> random(32)));
     settings.put("logging.include-application-name", "false");
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (Suite.Service service : Suite.SERVICES) {

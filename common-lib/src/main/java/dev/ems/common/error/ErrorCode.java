@@ -5,7 +5,7 @@ package dev.ems.common.error;
  * only ever added. Every problem response carries one as the {@code code} property.
  */
 public enum ErrorCode {
-  MALFORMED_REQUEST("malformed-request", 400, "The request body is not valid JSON"),
+  MALFORMED_REQUEST("malformed-request", 400, "The request is malformed"),
   INVALID_PARAMETER("invalid-parameter", 400, "A request parameter is invalid"),
   UNAUTHENTICATED("unauthenticated", 401, "Missing or invalid credentials"),
   BOOTSTRAP_TOKEN_INVALID(
