@@ -1,5 +1,6 @@
 package dev.ems.pki.endentity;
 
+import dev.ems.common.event.BootstrapTokenIssued;
 import dev.ems.common.event.DeviceCreated;
 import dev.ems.common.event.DeviceDecommissioned;
 import dev.ems.common.event.DeviceUpdated;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
  * becomes an end entity of its tenant (kind DEVICE, name = device id, {@code CN=<device id>},
  * profile {@code device}); a new serial (RMA) revokes the old hardware's certificates (superseded);
  * a decommissioned device's end entity is deleted, which revokes its certificates
- * (cessationOfOperation). Idempotent.
+ * (cessationOfOperation); a bootstrap token's hash and expiry are kept for enrollment to check.
+ * Idempotent.
  */
 @Component
 class DeviceEventsListener {
@@ -41,6 +43,11 @@ class DeviceEventsListener {
       var event = events.decode(record, DeviceUpdated.class);
       var d = event.payload();
       service.deviceUpdated(event.tenant(), d.deviceId(), d.serial(), d.updatedAt());
+    } else if (events.is(record, BootstrapTokenIssued.class)) {
+      var event = events.decode(record, BootstrapTokenIssued.class);
+      var t = event.payload();
+      service.bootstrapTokenIssued(
+          event.tenant(), t.deviceId(), t.tokenSha256(), t.issuedAt(), t.expiresAt());
     } else if (events.is(record, DeviceDecommissioned.class)) {
       var event = events.decode(record, DeviceDecommissioned.class);
       String name = event.payload().deviceId().toString();

@@ -27,6 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
 class EndEntityService {
 
   private final EndEntities entities;
+  private final BootstrapTokens tokens;
   private final CertificateAuthority ca;
   private final RevocationService revocation;
   private final PkiProperties properties;
@@ -34,11 +35,13 @@ class EndEntityService {
 
   EndEntityService(
       EndEntities entities,
+      BootstrapTokens tokens,
       CertificateAuthority ca,
       RevocationService revocation,
       PkiProperties properties,
       Clock clock) {
     this.entities = entities;
+    this.tokens = tokens;
     this.ca = ca;
     this.revocation = revocation;
     this.properties = properties;
@@ -90,6 +93,18 @@ class EndEntityService {
     if (entity.deviceSerial() != null && !entity.deviceSerial().equals(serial)) {
       revocation.revokeAllOf(entity, RevocationReason.superseded);
     }
+  }
+
+  /**
+   * SC issued the device a bootstrap token (on creation, on request, on RMA); enrollment checks it
+   * (docs/adr/0006). Only a newer token than the recorded one counts.
+   */
+  @Transactional
+  void bootstrapTokenIssued(
+      String tenant, UUID deviceId, String tokenSha256, Instant issuedAt, Instant expiresAt) {
+    entities
+        .findActiveDevice(tenant, deviceId.toString())
+        .ifPresent(e -> tokens.issued(e.id(), tokenSha256, issuedAt, expiresAt));
   }
 
   private EndEntity register(

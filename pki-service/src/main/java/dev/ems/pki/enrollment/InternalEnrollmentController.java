@@ -1,6 +1,5 @@
 package dev.ems.pki.enrollment;
 
-import dev.ems.pki.issuance.IssuanceService;
 import dev.ems.pki.system.Pem;
 import dev.ems.pki.system.PkiProperties;
 import dev.ems.platform.security.PublicEndpoint;
@@ -20,23 +19,26 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Enrollment for device-api (docs/adr/0006): device id + CSR → certificate and chain. Idempotent:
- * the same device with the same CSR gets the same certificate back.
+ * Enrollment for device-api (docs/adr/0006): device id + the device's bootstrap token + CSR →
+ * certificate and chain. Idempotent: the same device with the same CSR gets the same certificate
+ * back.
  */
 @RestController
 class InternalEnrollmentController {
 
-  private final IssuanceService issuance;
+  private final DeviceEnrollment enrollment;
 
-  InternalEnrollmentController(IssuanceService issuance) {
-    this.issuance = issuance;
+  InternalEnrollmentController(DeviceEnrollment enrollment) {
+    this.enrollment = enrollment;
   }
 
   @PublicEndpoint(
       "guarded by the internal service credential (InternalKeyFilter), not an operator key")
   @PostMapping("/internal/v1/enrollments")
   EnrollmentResponse enroll(@Valid @RequestBody EnrollmentRequest request) {
-    var issued = issuance.enroll(request.tenant(), request.deviceId().toString(), request.csr());
+    var issued =
+        enrollment.enroll(
+            request.tenant(), request.deviceId(), request.bootstrapToken(), request.csr());
     return new EnrollmentResponse(
         issued.record().serial(),
         Pem.certificate(issued.record().der()),
@@ -47,6 +49,7 @@ class InternalEnrollmentController {
   record EnrollmentRequest(
       @NotBlank @Size(max = 100) String tenant,
       @NotNull UUID deviceId,
+      @Size(max = 128) String bootstrapToken,
       @NotBlank @Size(max = 20_000) String csr) {}
 
   record EnrollmentResponse(

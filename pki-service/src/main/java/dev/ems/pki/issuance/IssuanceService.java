@@ -71,12 +71,25 @@ public class IssuanceService {
   }
 
   /**
-   * Device enrollment, for an active device entity of exactly this tenant (made by the inventory).
-   * The same device with the same CSR gets the same (still valid) certificate, so device-api may
-   * retry safely; the certificate supersedes every other certificate of the device, so only the
-   * newest key counts.
+   * Decides whether a device may enroll this CSR: what the device presented (its bootstrap token)
+   * is checked once the CSR is verified and before anything is issued. Throws to refuse.
    */
-  public Issued enroll(String tenant, String entityName, String csrPem) {
+  @FunctionalInterface
+  public interface EnrollmentGate {
+    /**
+     * @param issued whether this device already holds a valid certificate for exactly this CSR
+     *     (which enrollment would then return)
+     */
+    void admit(EndEntity device, String csrSha256, boolean issued);
+  }
+
+  /**
+   * Device enrollment, for an active device entity of exactly this tenant (made by the inventory)
+   * that the gate admits. The same device with the same CSR gets the same (still valid)
+   * certificate, so device-api may retry safely; the certificate supersedes every other certificate
+   * of the device, so only the newest key counts.
+   */
+  public Issued enroll(String tenant, String entityName, String csrPem, EnrollmentGate gate) {
     EndEntity entity =
         entities
             .findActiveDevice(tenant, entityName)
@@ -85,6 +98,7 @@ public class IssuanceService {
     String csrSha = Pem.sha256Hex(csr.der());
     Issued issued;
     Optional<CertificateRecord> existing = certificates.findEnrollment(entity.id(), csrSha);
+    gate.admit(entity, csrSha, existing.isPresent());
     if (existing.isPresent()) {
       issued = reload(existing.get());
     } else {
