@@ -75,7 +75,8 @@ class EnrollmentService {
               }
               EnrollableDevice device = checked.device();
               String csrHash = checked.csrHash();
-              return pki.enroll(device.tenant(), device.id(), csrPem)
+              // pki-service checks the token again: the service key alone enrolls nothing
+              return pki.enroll(device.tenant(), device.id(), token, csrPem)
                   .onErrorMap(
                       PkiClient.PkiUnavailable.class,
                       e ->

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The one synchronous service call of the suite: pki-service's internal enrollment (docs/adr/0006)
  * with a timeout per attempt and bounded retries. Unreachable, slow or failing (5xx) → {@link
- * PkiUnavailable}; a 4xx problem from PKI is passed on to the device with its code.
+ * PkiUnavailable}; a 4xx problem from PKI (a token or CSR it refuses) is passed on to the device
+ * with its code, except PKI refusing our own service key, which is ours to fix (503).
  */
 @Component
 class PkiClient {
@@ -44,9 +45,22 @@ class PkiClient {
     this.http = HttpClient.newBuilder().connectTimeout(pki.timeout()).build();
   }
 
-  Mono<Issued> enroll(String tenant, UUID deviceId, String csrPem) {
+  /**
+   * Enrolls the CSR for the device, with the bootstrap token the device presented: pki-service
+   * checks it too, so the service key alone enrolls nothing.
+   */
+  Mono<Issued> enroll(String tenant, UUID deviceId, String bootstrapToken, String csrPem) {
     String body =
-        json.writeValueAsString(Map.of("tenant", tenant, "deviceId", deviceId, "csr", csrPem));
+        json.writeValueAsString(
+            Map.of(
+                "tenant",
+                tenant,
+                "deviceId",
+                deviceId,
+                "bootstrapToken",
+                bootstrapToken,
+                "csr",
+                csrPem));
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(pki.url() + "/internal/v1/enrollments"))
             .timeout(pki.timeout())
@@ -88,12 +102,16 @@ class PkiClient {
 
   private static ErrorCode codeOf(JsonNode body, int status) {
     String code = body.path("code").asString("");
+    if (ErrorCode.UNAUTHENTICATED.code().equals(code)) {
+      // our own service key was refused: a configuration error on our side, not the device's
+      return ErrorCode.SERVICE_UNAVAILABLE;
+    }
     for (ErrorCode c : ErrorCode.values()) {
       if (c.code().equals(code) && c.status() == status) {
         return c;
       }
     }
-    // our own service key was refused: a configuration error on our side, not the device's
-    return status == 401 || status == 403 ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.CONFLICT;
+    // a refusal the device cannot act on (e.g. a 403 without a known code) is still a refusal
+    return status == 401 || status == 403 ? ErrorCode.FORBIDDEN : ErrorCode.CONFLICT;
   }
 }

@@ -130,6 +130,7 @@ class EnrollmentIT {
 
     var enrolled = api.post("/device/v1/enroll", null, body(serial, token, csr));
     assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    assertThat(pki.lastToken.get()).isEqualTo(token);
     var result = json.readTree(enrolled.body());
     assertThat(result.get("deviceId").asString()).isEqualTo(device.toString());
     assertThat(result.get("certificatePem").asString()).startsWith("-----BEGIN CERTIFICATE-----");
@@ -188,6 +189,39 @@ class EnrollmentIT {
     pki.mode.set("ok");
     assertThat(api.post("/device/v1/enroll", null, body(serial, token, csr)).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aTokenThePkiRefusesIsARefusalAndConsumesNothing() throws Exception {
+    UUID device = UUID.randomUUID();
+    String serial = "T-" + device;
+    String token = inventory(device, serial, Instant.now().plusSeconds(3600));
+    String csr = DeviceApiClient.csrPem(DeviceApiClient.keyPair(), device.toString());
+    pki.mode.set("refuse-token");
+
+    var refused = api.post("/device/v1/enroll", null, body(serial, token, csr));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    assertThat(refused.body()).contains("bootstrap-token-invalid");
+
+    pki.mode.set("ok");
+    assertThat(api.post("/device/v1/enroll", null, body(serial, token, csr)).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void thePkiRefusingOurServiceKeyIsOurs503NotTheDevicesFault() throws Exception {
+    UUID device = UUID.randomUUID();
+    String serial = "K-" + device;
+    String token = inventory(device, serial, Instant.now().plusSeconds(3600));
+    pki.mode.set("refuse-key");
+
+    var refused =
+        api.post(
+            "/device/v1/enroll",
+            null,
+            body(serial, token, DeviceApiClient.csrPem(DeviceApiClient.keyPair(), "k")));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.body()).contains("service-unavailable");
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A real HTTP server that answers {@code POST /internal/v1/enrollments} as pki-service's contract
  * (docs/adr/0006) says: 200 with serial, certificate, chain and notAfter; or a problem; or 503 when
- * told to be down. It checks the service key.
+ * told to be down. It checks the service key and that the device's bootstrap token is passed on
+ * (pki-service checks it against the token hashes it learns from SC); told to, it refuses the token
+ * or the key as pki-service would.
  */
 final class StubPki implements AutoCloseable {
 
@@ -20,6 +22,7 @@ final class StubPki implements AutoCloseable {
 
   final AtomicInteger calls = new AtomicInteger();
   final AtomicReference<String> mode = new AtomicReference<>("ok");
+  final AtomicReference<String> lastToken = new AtomicReference<>();
   private final HttpServer server;
   private final String rootPem;
 
@@ -36,7 +39,23 @@ final class StubPki implements AutoCloseable {
             send(exchange, 401, "{\"status\":401,\"code\":\"unauthenticated\"}");
             return;
           }
+          String token =
+              body.matches("(?s).*\"bootstrapToken\":\"[^\"]+\".*")
+                  ? body.replaceAll("(?s).*\"bootstrapToken\":\"([^\"]+)\".*", "$1")
+                  : null;
+          lastToken.set(token);
+          if (token == null) {
+            send(exchange, 401, "{\"status\":401,\"code\":\"bootstrap-token-invalid\"}");
+            return;
+          }
           switch (mode.get()) {
+            case "refuse-token" ->
+                send(
+                    exchange,
+                    401,
+                    "{\"status\":401,\"code\":\"bootstrap-token-invalid\",\"field\":\"bootstrapToken\",\"detail\":\"The device's current bootstrap token is required\"}");
+            case "refuse-key" ->
+                send(exchange, 401, "{\"status\":401,\"code\":\"unauthenticated\"}");
             case "down" -> send(exchange, 503, "{\"status\":503,\"code\":\"service-unavailable\"}");
             case "bad-csr" ->
                 send(
