@@ -73,6 +73,6 @@ class CheckController {
       @RequestParam(defaultValue = "0") @Min(0) int page,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size,
       Caller caller) {
-    return checks.list(caller.tenant(), deviceId, page, size);
+    return service.list(caller.tenant(), deviceId, page, size);
   }
 }

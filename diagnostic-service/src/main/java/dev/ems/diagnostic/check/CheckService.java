@@ -11,6 +11,7 @@ import dev.ems.platform.outbox.Outbox;
 import dev.ems.platform.web.EmsException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -73,5 +74,13 @@ class CheckService {
         Topics.DIAG_COMMANDS,
         EventEnvelope.of("/diagnostic-service", tenant, deviceId.toString(), command));
     return check;
+  }
+
+  /** The device's checks, newest first; a device this tenant does not have is a 404. */
+  List<Check> list(String tenant, UUID deviceId, int page, int size) {
+    devices
+        .find(tenant, deviceId)
+        .orElseThrow(() -> EmsException.notFound(ErrorCode.DEVICE_NOT_FOUND, deviceId));
+    return checks.list(tenant, deviceId, page, size);
   }
 }
