@@ -36,7 +36,6 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -290,21 +289,10 @@ class EndpointWalkerIT {
   private static List<Endpoint> operatorEndpoints() {
     List<Endpoint> endpoints = new ArrayList<>();
     for (Suite.Service service : Suite.SERVICES) {
-      if (service.name().equals("device-api")) {
-        continue;
-      }
-      var context = suite.context(service.name());
-      for (var mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
-        mapping
-            .getHandlerMethods()
-            .forEach(
-                (info, handler) -> {
-                  for (String pattern : info.getPatternValues()) {
-                    for (var method : info.getMethodsCondition().getMethods()) {
-                      endpoints.add(new Endpoint(service.name(), method.name(), pattern, handler));
-                    }
-                  }
-                });
+      if (!service.name().equals("device-api")) {
+        for (var m : SuiteEndpoints.of(suite, service.name())) {
+          endpoints.add(new Endpoint(m.service(), m.method(), m.pattern(), m.handler()));
+        }
       }
     }
     return endpoints;

@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ValueConstants;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * What the isolation walker sends: every operator endpoint of a service (from its handler
@@ -100,21 +99,11 @@ final class IsolationRequests {
   /** The tenant-scoped operator endpoints of {@code service}, reads first, creating PUTs last. */
   static List<Endpoint> operatorEndpoints(Suite suite, String service) {
     List<Endpoint> endpoints = new ArrayList<>();
-    var context = suite.context(service);
-    for (var mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
-      mapping
-          .getHandlerMethods()
-          .forEach(
-              (info, handler) -> {
-                for (String pattern : info.getPatternValues()) {
-                  for (var method : info.getMethodsCondition().getMethods()) {
-                    Endpoint e = new Endpoint(service, method.name(), pattern, handler);
-                    if (tenantScoped(e)) {
-                      endpoints.add(e);
-                    }
-                  }
-                }
-              });
+    for (var m : SuiteEndpoints.of(suite, service)) {
+      Endpoint e = new Endpoint(m.service(), m.method(), m.pattern(), m.handler());
+      if (tenantScoped(e)) {
+        endpoints.add(e);
+      }
     }
     List<String> order = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
     endpoints.sort(
