@@ -44,16 +44,26 @@ public class EndEntities {
         .optional();
   }
 
+  /** Whether the tenant has an entity of that name, active or deleted (its history stays). */
+  public boolean exists(String tenant, String name) {
+    return jdbc.sql("select exists (select 1 from end_entity where tenant_id = ? and name = ?)")
+        .params(tenant, name)
+        .query(Boolean.class)
+        .single();
+  }
+
   /**
-   * Whether an operator may not take this name: a device's (of any tenant, even decommissioned) or
-   * an active entity's of any tenant. One answer for all of them, so it tells nobody whose name it
-   * is.
+   * Whether an operator of the tenant may not take this name: one of its devices' (even
+   * decommissioned) or an active entity's. Other tenants' names are not looked at, so a tenant
+   * never learns that another's entity exists; an entity of the same name in another tenant is that
+   * tenant's own, and device-api never takes its certificates for the device (the certificate's
+   * tenant must be the device's).
    */
-  boolean nameTaken(String name) {
+  boolean nameTaken(String tenant, String name) {
     return jdbc.sql(
-            "select exists (select 1 from end_entity where name = ?"
+            "select exists (select 1 from end_entity where tenant_id = ? and name = ?"
                 + " and (kind = 'DEVICE' or status = 'ACTIVE'))")
-        .param(name)
+        .params(tenant, name)
         .query(Boolean.class)
         .single();
   }

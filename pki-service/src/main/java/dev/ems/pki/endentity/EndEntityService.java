@@ -125,7 +125,7 @@ class EndEntityService {
     String name = request.name().toLowerCase();
     if (EndEntity.DEVICE.equals(kind)
         ? entities.findActive(tenant, name).isPresent()
-        : entities.nameTaken(name)) {
+        : entities.nameTaken(tenant, name)) {
       throw duplicate(name);
     }
     EndEntity entity =

@@ -1,6 +1,7 @@
 package dev.ems.pki.issuance;
 
 import dev.ems.common.error.ErrorCode;
+import dev.ems.pki.endentity.EndEntities;
 import dev.ems.pki.issuance.CertificateRequests.CertificateResponse;
 import dev.ems.pki.issuance.CertificateRequests.IssueRequest;
 import dev.ems.pki.issuance.CertificateRequests.IssueResponse;
@@ -36,9 +37,15 @@ class CertificateController {
   private final KeyStores keyStores;
   private final Certificates certificates;
   private final Clock clock;
+  private final EndEntities entities;
 
   CertificateController(
-      IssuanceService issuance, KeyStores keyStores, Certificates certificates, Clock clock) {
+      IssuanceService issuance,
+      KeyStores keyStores,
+      Certificates certificates,
+      Clock clock,
+      EndEntities entities) {
+    this.entities = entities;
     this.issuance = issuance;
     this.keyStores = keyStores;
     this.certificates = certificates;
@@ -75,6 +82,9 @@ class CertificateController {
   @RequiresRole(Role.VIEWER)
   @GetMapping("/api/v1/end-entities/{name}/certificates")
   List<CertificateResponse> ofEntity(@PathVariable String name, Caller caller) {
+    if (!entities.exists(caller.tenant(), name.toLowerCase())) {
+      throw EmsException.notFound(ErrorCode.END_ENTITY_NOT_FOUND, name);
+    }
     return certificates
         .search(
             new CertificateQuery(caller.tenant(), null, name.toLowerCase(), null, null, 0, 500),
