@@ -61,6 +61,7 @@ public final class ConfigPipelineBenchmark {
                 "--spring.datasource.username=postgres",
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--ems.platform.bootstrap-admin-key=" + KEY,
+                "--sc.secrets-key=" + randomKey(),
                 "--server.port=0");
     int port = ((WebServerApplicationContext) sc).getWebServer().getPort();
     HttpClient setup =
@@ -264,5 +265,12 @@ public final class ConfigPipelineBenchmark {
   private static String env(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? fallback : v;
+  }
+
+  /** A random AES-256 key (base64) for this run's sealed secret variables. */
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
   }
 }

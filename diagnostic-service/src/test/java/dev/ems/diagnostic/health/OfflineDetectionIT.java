@@ -45,15 +45,14 @@ class OfflineDetectionIT {
 
   @BeforeAll
   static void startSecondInstance() {
+    // arguments, not default properties: they must win over diagnostic-service.yml; the test
+    // infrastructure's settings (database, broker, bootstrap key and its tenant) as every context
+    List<String> args =
+        new ArrayList<>(List.of("--server.port=0", "--" + DiagnosticIntegrationTest.SWEEP));
+    TestInfrastructure.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
     second =
         new SpringApplicationBuilder(DiagnosticApplication.class, TestClock.Config.class)
-            // arguments, not default properties: they must win over diagnostic-service.yml
-            .run(
-                "--server.port=0",
-                "--" + DiagnosticIntegrationTest.SWEEP,
-                "--spring.datasource.url=" + TestInfrastructure.jdbcUrl(),
-                "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
-                "--ems.platform.bootstrap-admin-key=" + TestInfrastructure.ADMIN_KEY);
+            .run(args.toArray(String[]::new));
   }
 
   @AfterAll

@@ -42,6 +42,7 @@ public final class DiagnosticsBenchmark {
                 "--spring.datasource.url=" + TestInfrastructure.jdbcUrl(),
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--ems.platform.bootstrap-admin-key=" + TestInfrastructure.ADMIN_KEY,
+                "--ems.platform.bootstrap-tenant=" + TestInfrastructure.BOOTSTRAP_TENANT,
                 "--diag.heartbeat-interval=" + interval.toSeconds() + "s",
                 "--diag.offline-grace=" + interval.toSeconds() / 2 + "s",
                 // 5 s in production; shorter when time is compressed
