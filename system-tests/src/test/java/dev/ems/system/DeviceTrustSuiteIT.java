@@ -9,6 +9,8 @@ import dev.ems.launcher.Suite;
 import dev.ems.simulator.SimulatedDevice;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,24 @@ class DeviceTrustSuiteIT {
 
   @Test
   void reenrollmentRmaAndDecommissionEachRetireTheOldCertificateWithinSeconds() throws Exception {
+    try (var output = new CapturedOutput()) {
+      List<String> secrets = lifecycle();
+      // nothing a device or an operator holds as a credential reaches a log
+      secrets.add(TestInfrastructure.ADMIN_KEY);
+      secrets.add(TestInfrastructure.INTERNAL_API_KEY);
+      String logged = output.text();
+      assertThat(logged).as("the suite's output while the test ran").isNotEmpty();
+      for (String secret : secrets) {
+        assertThat(logged).as("logs").doesNotContain(secret);
+      }
+    }
+  }
+
+  /** The lifecycle; returns the credentials it handled (keys, bootstrap tokens). */
+  private static List<String> lifecycle() throws Exception {
+    List<String> secrets = new ArrayList<>();
     String key = tenantAdminKey();
+    secrets.add(key);
     String serial = serial();
     JsonNode created =
         call(
@@ -44,6 +63,7 @@ class DeviceTrustSuiteIT {
             Map.of("serial", serial, "model", "ow-x86", "name", "x"));
     String deviceId = created.get("id").asString();
 
+    secrets.add(created.get("bootstrapToken").asString());
     SimulatedDevice first = enrolled(serial, created.get("bootstrapToken").asString());
     assertThat(first.heartbeat(10, "ESTABLISHED").statusCode()).isEqualTo(200);
 
@@ -52,6 +72,7 @@ class DeviceTrustSuiteIT {
         call(key, "POST", "/api/v1/devices/" + deviceId + "/bootstrap-token", null)
             .get("bootstrapToken")
             .asString();
+    secrets.add(token);
     SimulatedDevice second = enrolled(serial, token);
     awaitRefused(first);
     assertThat(second.heartbeat(20, "ESTABLISHED").statusCode()).isEqualTo(200);
@@ -62,6 +83,7 @@ class DeviceTrustSuiteIT {
         call(key, "POST", "/api/v1/devices/" + deviceId + "/replace", Map.of("serial", newSerial))
             .get("bootstrapToken")
             .asString();
+    secrets.add(rmaToken);
     SimulatedDevice replacement = enrolled(newSerial, rmaToken);
     awaitRefused(second);
     assertThat(replacement.heartbeat(30, "ESTABLISHED").statusCode()).isEqualTo(200);
@@ -78,6 +100,7 @@ class DeviceTrustSuiteIT {
                 .statusCode())
         .isBetween(200, 299);
     awaitRefused(replacement);
+    return secrets;
   }
 
   @Test
