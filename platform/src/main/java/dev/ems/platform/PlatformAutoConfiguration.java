@@ -22,7 +22,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.http.converter.HttpMessageConverters;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,19 +64,26 @@ public class PlatformAutoConfiguration {
       return new WebMvcConfigurer() {
         @Override
         public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
-          builder.withJsonConverter(new JacksonJsonHttpMessageConverter(strict));
+          builder.withJsonConverter(StrictJson.converter(strict));
         }
       };
     }
 
     /** Tomcat's own refusals (undecodable paths) as problems, not its HTML error page. */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-      return factory ->
-          factory.addContextCustomizers(
-              context ->
-                  ((StandardHost) context.getParent())
-                      .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports(
+        PlatformProperties properties) {
+      return factory -> {
+        factory.addContextCustomizers(
+            context ->
+                ((StandardHost) context.getParent())
+                    .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));
+        if (!properties.encodedSlashPaths().isEmpty()) {
+          // kept encoded, so it never splits a path; Spring Security's firewall still refuses it
+          // everywhere but on ems.platform.encoded-slash-paths
+          factory.addConnectorCustomizers(c -> c.setEncodedSolidusHandling("passthrough"));
+        }
+      };
     }
   }
 

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaReplicationFactor replication factor of those topics
  * @param maxBodySize the largest operator request body (413 beyond)
  * @param bodyLimits larger limits for some paths (path pattern → size), e.g. template sets
+ * @param encodedSlashPaths path prefixes whose requests may hold an encoded slash (OCSP GET)
  */
 @Validated
 @ConfigurationProperties("ems.platform")
@@ -33,9 +35,11 @@ public record PlatformProperties(
     @Min(1) int kafkaPartitions,
     @Min(1) short kafkaReplicationFactor,
     @NotNull DataSize maxBodySize,
-    Map<String, DataSize> bodyLimits) {
+    Map<String, DataSize> bodyLimits,
+    List<String> encodedSlashPaths) {
 
   public PlatformProperties {
     bodyLimits = bodyLimits == null ? Map.of() : Map.copyOf(bodyLimits);
+    encodedSlashPaths = encodedSlashPaths == null ? List.of() : List.copyOf(encodedSlashPaths);
   }
 }

@@ -35,7 +35,8 @@ class HostileBodiesIT {
         "{\"name\":\"ok\",\"size\":1.5}",
         "{\"name\":\"ok\",\"size\":{}}",
         "{\"name\":\"ok\",\"size\":\"7\"}",
-        "{\"name\":\"ok\",\"unknown\":1}"
+        "{\"name\":\"ok\",\"unknown\":1}",
+        "{\"name\":\"ok\",\"tags\":{\"a\":{\"b\\u0000\":[\"y\"]}}}"
       })
   void wrongTypesControlCharactersAndUnknownFieldsAre400NamingTheField(String body)
       throws Exception {

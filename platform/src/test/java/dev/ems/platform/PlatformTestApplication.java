@@ -31,7 +31,8 @@ import org.springframework.web.bind.annotation.RestController;
 @EmsService("platform-test")
 public class PlatformTestApplication {
 
-  record WidgetRequest(@NotBlank @Size(max = 20) String name, Integer size) {}
+  record WidgetRequest(
+      @NotBlank @Size(max = 20) String name, Integer size, java.util.Map<String, Object> tags) {}
 
   record Widget(UUID id, String tenant, String name) {}
 

@@ -84,11 +84,11 @@ public class EndEntities {
   }
 
   /** The inventory names an existing entity of its tenant a device (the same id). */
-  void markDevice(UUID id, String serial, Instant at) {
+  void markDevice(UUID id, String serial, Instant at, String subjectDn, String profile) {
     jdbc.sql(
-            "update end_entity set kind = 'DEVICE', device_serial = ?, device_serial_at = ?"
-                + " where id = ?")
-        .params(serial, Timestamp.from(at), id)
+            "update end_entity set kind = 'DEVICE', device_serial = ?, device_serial_at = ?,"
+                + " subject_dn = ?, certificate_profile = ?, dns_names = '' where id = ?")
+        .params(serial, Timestamp.from(at), subjectDn, profile, id)
         .update();
   }
 

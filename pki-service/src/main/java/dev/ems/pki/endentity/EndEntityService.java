@@ -66,7 +66,12 @@ class EndEntityService {
     }
     Optional<EndEntity> sameName = entities.findActive(tenant, name);
     if (sameName.isPresent()) {
-      entities.markDevice(sameName.get().id(), serial, at);
+      // an operator's entity of the device's name becomes the device's with the device's subject,
+      // and what was issued to it before never counts as the device: a certificate the operator
+      // holds the key of must not authenticate as the device without its bootstrap token
+      revocation.revokeAllOf(sameName.get(), RevocationReason.superseded);
+      entities.markDevice(
+          sameName.get().id(), serial, at, "CN=" + name, DeviceEventsListener.PROFILE);
       return;
     }
     EndEntity entity =

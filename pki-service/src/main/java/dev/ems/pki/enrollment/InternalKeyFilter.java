@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Guards {@code /internal/**}: only EMS services holding {@code pki.internal-api-key} get in. The
  * hashes of presented and configured key are compared in constant time, so neither the key nor its
- * length leaks through timing. The key is consumed here: the request goes on without its {@code
- * Authorization} header, so operator authentication further down never mistakes it for an API key.
+ * length leaks through timing. Operator authentication does not look at {@code /internal/**}
+ * (platform SecurityConfiguration), so the service key is never taken for an API key.
  */
 class InternalKeyFilter extends OncePerRequestFilter {
 

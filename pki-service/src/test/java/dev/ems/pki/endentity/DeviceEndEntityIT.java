@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.ems.pki.PkiTestSupport;
 import dev.ems.pki.TestCsrs;
 import dev.ems.platform.security.ApiKeys;
 import dev.ems.platform.security.Role;
@@ -62,6 +63,54 @@ class DeviceEndEntityIT {
                 .query(Long.class)
                 .single())
         .isEqualTo(1);
+  }
+
+  @Test
+  void anEntityMadeBeforeTheInventorysDeviceBecomesTheDevicesWithNothingIssuedBefore()
+      throws Exception {
+    String device = java.util.UUID.randomUUID().toString();
+    mvc.perform(
+            post("/api/v1/end-entities")
+                .header("Authorization", ADMIN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"name\":\"%s\",\"subjectDn\":\"CN=chosen\",\"certificateProfile\":\"device\",\"dnsNames\":[\"ems.example.net\"]}"
+                        .formatted(device)))
+        .andExpect(status().isCreated());
+    mvc.perform(
+            post("/api/v1/end-entities/" + device + "/certificates")
+                .header("Authorization", ADMIN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("csr", TestCsrs.p256("CN=x")))))
+        .andExpect(status().isCreated());
+
+    // the inventory then creates a device of that id in the same tenant
+    PkiTestSupport.inventoryEvent(
+        "default",
+        device,
+        new dev.ems.common.event.DeviceCreated(
+            java.util.UUID.fromString(device),
+            "SN-ADOPT",
+            "model",
+            "name",
+            java.time.Instant.now()));
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                mvc.perform(get("/api/v1/end-entities/" + device).header("Authorization", ADMIN))
+                    .andExpect(jsonPath("$.kind").value("DEVICE"))
+                    .andExpect(jsonPath("$.subjectDn").value("CN=" + device))
+                    .andExpect(jsonPath("$.dnsNames").isEmpty()));
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from certificate where entity_name = ? and revoked_at is null")
+                .param(device)
+                .query(Long.class)
+                .single())
+        .as("the operator's certificate never counts as the device's")
+        .isZero();
   }
 
   @Test

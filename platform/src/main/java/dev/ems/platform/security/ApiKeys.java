@@ -111,8 +111,8 @@ public class ApiKeys {
    * earlier versions stored under a random id go.
    */
   void registerBootstrapKey(String tenant, String name, String keyHash) {
-    jdbc.sql("delete from api_key where name = ? and id <> ?")
-        .params(name, BOOTSTRAP_KEY_ID)
+    jdbc.sql("delete from api_key where name = ? and tenant_id = ? and id <> ?")
+        .params(name, tenant, BOOTSTRAP_KEY_ID)
         .update();
     jdbc.sql(
             """

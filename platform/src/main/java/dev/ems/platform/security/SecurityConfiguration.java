@@ -5,6 +5,7 @@ import dev.ems.platform.kafka.EventReader;
 import dev.ems.platform.tenant.Tenants;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -13,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -20,6 +22,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.firewall.FirewalledRequest;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -94,13 +99,48 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers(PUBLIC_ACTUATOR)
                     .permitAll()
+                    // suite-wide figures: the system tenant's admins only
                     .requestMatchers("/actuator", "/actuator/**")
-                    .hasRole(Role.ADMIN.name())
+                    .access(
+                        (authentication, request) ->
+                            new AuthorizationDecision(
+                                authentication.get().getPrincipal() instanceof Caller caller
+                                    && caller.role() == Role.ADMIN
+                                    && caller.tenant().equals(properties.bootstrapTenant())))
                     .anyRequest()
                     .access(
                         new HandlerAccessRules(context, hierarchy, properties.bootstrapTenant())))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
     return http.build();
+  }
+
+  /**
+   * Spring Security's strict firewall; paths listed in {@code ems.platform.encoded-slash-paths}
+   * (OCSP's GET, whose base64 request holds {@code %2F}, RFC 6960 A.1) may carry an encoded slash,
+   * which Tomcat passes through undecoded there.
+   */
+  @Bean
+  HttpFirewall httpFirewall(PlatformProperties properties) {
+    StrictHttpFirewall strict = new StrictHttpFirewall();
+    if (properties.encodedSlashPaths().isEmpty()) {
+      return strict;
+    }
+    StrictHttpFirewall slashes = new StrictHttpFirewall();
+    slashes.setAllowUrlEncodedSlash(true);
+    List<String> prefixes = properties.encodedSlashPaths();
+    return new HttpFirewall() {
+      @Override
+      public FirewalledRequest getFirewalledRequest(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        boolean allowed = prefixes.stream().anyMatch(uri::startsWith);
+        return (allowed ? slashes : strict).getFirewalledRequest(request);
+      }
+
+      @Override
+      public HttpServletResponse getFirewalledResponse(HttpServletResponse response) {
+        return strict.getFirewalledResponse(response);
+      }
+    };
   }
 
   /** {@code Authorization: Bearer <key>}; anything else leaves the request anonymous. */

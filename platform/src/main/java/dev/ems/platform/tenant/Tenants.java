@@ -1,18 +1,21 @@
 package dev.ems.platform.tenant;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * This service's copy of the tenants (table {@code tenant}), fed by {@link TenantChangedListener}.
- * Whether a tenant is active is cached for a few seconds (Caffeine, bounded), so a suspension takes
- * effect everywhere within seconds without a query per request. A tenant unknown here counts as
- * active: tenants that predate tenant objects have no row.
+ * Whether a tenant is active is answered from memory, never with a query on the request path (it
+ * runs on device-api's event loop): the set of suspended tenants is read from the table at start,
+ * every {@link #REFRESH} after (so every replica of a service follows the shared table, whichever
+ * replica consumed the event) and at once after a change here. While the database is away the last
+ * set stays. A tenant unknown here counts as active: tenants that predate tenant objects have no
+ * row.
  */
 public class Tenants {
 
@@ -25,27 +28,30 @@ public class Tenants {
   public record Tenant(
       String id, String name, Status status, Instant createdAt, Instant changedAt) {}
 
-  private static final Duration CACHE_TTL = Duration.ofSeconds(5);
+  static final Duration REFRESH = Duration.ofSeconds(2);
 
   private final JdbcClient jdbc;
-  private final Cache<String, Boolean> active =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(CACHE_TTL).build();
+  private volatile Set<String> suspended = Set.of();
 
   public Tenants(JdbcClient jdbc) {
     this.jdbc = jdbc;
   }
 
   public boolean isActive(String tenant) {
-    return active.get(tenant, this::load);
+    return !suspended.contains(tenant);
   }
 
-  private boolean load(String tenant) {
-    return jdbc.sql("select status from tenant where id = ?")
-        .param(tenant)
-        .query(String.class)
-        .optional()
-        .map(Status.ACTIVE.name()::equals)
-        .orElse(true);
+  /** Reads the suspended tenants again; keeps the last set when the database is away. */
+  void refresh() {
+    try {
+      suspended =
+          Set.copyOf(
+              jdbc.sql("select id from tenant where status = 'SUSPENDED'")
+                  .query(String.class)
+                  .list());
+    } catch (DataAccessException e) {
+      // the last known set stays until the database answers again
+    }
   }
 
   /** Stores a tenant's state (idempotent: replication may deliver it more than once). */
@@ -64,7 +70,7 @@ public class Tenants {
             Timestamp.from(tenant.createdAt()),
             Timestamp.from(tenant.changedAt()))
         .update();
-    active.invalidate(tenant.id());
+    refresh();
   }
 
   /** Adds a tenant unless one with that id exists; true when it was added. */
@@ -83,7 +89,7 @@ public class Tenants {
                     Timestamp.from(tenant.changedAt()))
                 .update()
             == 1;
-    active.invalidate(tenant.id());
+    refresh();
     return added;
   }
 

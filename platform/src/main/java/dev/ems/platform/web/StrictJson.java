@@ -48,6 +48,12 @@ public final class StrictJson {
         .build();
   }
 
+  /** The operator API's message converter: {@link #strict} and the checks Jackson leaves out. */
+  public static org.springframework.http.converter.json.JacksonJsonHttpMessageConverter converter(
+      JsonMapper strict) {
+    return new StrictJsonConverter(strict);
+  }
+
   /** The first control character that text must not hold, or -1. */
   static int forbiddenControl(String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -97,6 +97,8 @@ class OperatorAccessIT {
         List.of("/actuator/metrics", "/actuator", "/actuator/metrics/jvm.threads.live")) {
       assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
       assertThat(get(path, key(Role.OPERATOR)).statusCode()).as(path).isEqualTo(403);
+      // suite-wide figures: not for another tenant's admin
+      assertThat(get(path, key("another-tenant", Role.ADMIN)).statusCode()).as(path).isEqualTo(403);
       assertThat(get(path, BOOTSTRAP).statusCode()).as(path).isEqualTo(200);
     }
   }
@@ -123,8 +125,12 @@ class OperatorAccessIT {
   }
 
   private String key(Role role) {
+    return key("default", role);
+  }
+
+  private String key(String tenant, Role role) {
     String key = ApiKeys.generate();
-    keys.upsert(UUID.randomUUID(), "default", "test", ApiKeys.hash(key), role, Instant.now(), null);
+    keys.upsert(UUID.randomUUID(), tenant, "test", ApiKeys.hash(key), role, Instant.now(), null);
     return key;
   }
 }

@@ -34,6 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ConfigRenderer {
 
+  static final String NOT_SHOWN =
+      "# not shown: this file is rendered from secret variables, and rendering it with them masked"
+          + " failed\n";
+
   /**
    * The rendered bundle and what produced it: {@code files} are what the device fetches ({@code
    * sha256} is theirs), {@code shownFiles} what operators see, {@code inputs} the variable layers
@@ -130,8 +134,8 @@ class ConfigRenderer {
 
   /**
    * The operators' copy: the set rendered with every secret masked. Should that render fail (a
-   * template that needs the real value's shape) the clear files are shown with each secret value
-   * replaced instead.
+   * template that branches on the value) nothing of the clear files is shown: replacing the secret
+   * in them would show it transformed (reversed, split, hashed by a filter).
    */
   private List<ConfigFile> shownCopy(
       TemplateSet set,
@@ -146,9 +150,7 @@ class ConfigRenderer {
       return ConfigBundles.canonical(
           engine.render(set, VariableResolver.resolve(masked, featureParams, reserved)));
     } catch (RuntimeException e) {
-      return files.stream()
-          .map(f -> new ConfigFile(f.path(), Secrets.redact(f.content(), secretValues)))
-          .toList();
+      return files.stream().map(f -> new ConfigFile(f.path(), NOT_SHOWN)).toList();
     }
   }
 
