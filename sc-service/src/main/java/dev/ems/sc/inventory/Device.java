@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -84,7 +85,8 @@ public class Device {
     this.model = model;
     this.name = name;
     this.bootstrapTokenHash = bootstrapTokenHash;
-    this.createdAt = Instant.now();
+    // as PostgreSQL keeps it (microseconds): an event announced again from the row is the same
+    this.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     this.updatedAt = createdAt;
     this.tokenIssuedAt = createdAt;
   }
@@ -100,7 +102,7 @@ public class Device {
 
   void reissueToken(String tokenHash) {
     this.bootstrapTokenHash = tokenHash;
-    this.tokenIssuedAt = Instant.now();
+    this.tokenIssuedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     this.updatedAt = tokenIssuedAt;
   }
 
@@ -164,6 +166,10 @@ public class Device {
 
   List<String> replacedSerials() {
     return List.of(replacedSerials);
+  }
+
+  String bootstrapTokenHash() {
+    return bootstrapTokenHash;
   }
 
   Instant tokenIssuedAt() {

@@ -15,4 +15,9 @@ interface DeviceRepository extends JpaRepository<Device, UUID> {
   boolean existsByTenantAndSerialAndStatus(String tenant, String serial, Device.Status status);
 
   long countBySiteIdAndStatus(UUID siteId, Device.Status status);
+
+  @Query(
+      "select d from Device d where d.status = :status and d.tokenIssuedAt > :after"
+          + " order by d.tokenIssuedAt")
+  java.util.List<Device> withTokensIssuedAfter(Device.Status status, java.time.Instant after);
 }
