@@ -1,5 +1,6 @@
 package dev.ems.sc.generation;
 
+import dev.ems.platform.tenant.Tenants;
 import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
 import java.sql.SQLRecoverableException;
@@ -38,6 +39,7 @@ class ConfigGenerationService {
   private final ConfigPublisher publisher;
   private final JsonMapper json;
   private final TransactionTemplate tx;
+  private final Tenants tenants;
 
   ConfigGenerationService(
       ConfigRequestClaims claims,
@@ -45,7 +47,9 @@ class ConfigGenerationService {
       ConfigRenderer renderer,
       ConfigPublisher publisher,
       JsonMapper json,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      Tenants tenants) {
+    this.tenants = tenants;
     this.claims = claims;
     this.devices = devices;
     this.renderer = renderer;
@@ -84,6 +88,11 @@ class ConfigGenerationService {
     DeviceProfile device = devices.profile(claim.tenant(), claim.deviceId());
     if (!device.active()) {
       claims.fail(requestId, "the device is decommissioned");
+      return;
+    }
+    if (!tenants.isActive(claim.tenant())) {
+      // accepted before the suspension; nothing new is published for a suspended tenant
+      claims.fail(requestId, "the tenant is suspended");
       return;
     }
     Map<String, Object> input =
