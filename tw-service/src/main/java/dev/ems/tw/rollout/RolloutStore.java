@@ -171,30 +171,6 @@ class RolloutStore {
         .update();
   }
 
-  /**
-   * Records a device's report for every rollout waiting for it since before the report; returns
-   * those rollouts. A redelivered report finds nothing waiting any more.
-   */
-  List<UUID> report(String tenant, UUID deviceId, boolean applied, Instant at, String error) {
-    return jdbc.sql(
-            """
-            update rollout_device d set status = ?, error = ?, finished_at = ?
-            from rollout r
-            where r.id = d.rollout_id and r.tenant_id = ? and d.device_id = ?
-              and d.status = 'WAITING' and d.changed_at <= ?
-            returning d.rollout_id
-            """)
-        .params(
-            applied ? "APPLIED" : "FAILED",
-            applied ? null : error,
-            Timestamp.from(at),
-            tenant,
-            deviceId,
-            Timestamp.from(at))
-        .query(UUID.class)
-        .list();
-  }
-
   /** Fails devices of running rollouts that waited longer than their wave timeout. */
   List<UUID> timeOut(Instant now) {
     return jdbc

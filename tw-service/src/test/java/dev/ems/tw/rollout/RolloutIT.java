@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.event.ConfigFile;
+import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.ConfigStatusReported;
 import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
@@ -45,7 +47,29 @@ class RolloutIT {
     return ids.stream().sorted(java.util.Comparator.comparing(UUID::toString)).toList();
   }
 
+  /** SC publishes version 2 for the device, which then reports on it. */
   private static void report(UUID device, String status) {
+    published(device, 2, "sha-2");
+    report(device, 2, "sha-2", status, Instant.now());
+  }
+
+  private static void published(UUID device, int version, String sha) {
+    TestEvents.publish(
+        Topics.SC_CONFIGS,
+        EventEnvelope.of(
+            "/sc-service/configs",
+            "default",
+            device.toString(),
+            new ConfigPublished(
+                device,
+                version,
+                sha,
+                List.of(new ConfigFile("etc/config/system", "v" + version)),
+                UUID.randomUUID(),
+                Instant.now())));
+  }
+
+  private static void report(UUID device, int version, String sha, String status, Instant at) {
     TestEvents.publish(
         Topics.DEVICE_REPORTS,
         EventEnvelope.of(
@@ -53,12 +77,7 @@ class RolloutIT {
             "default",
             device.toString(),
             new ConfigStatusReported(
-                device,
-                2,
-                "sha",
-                status,
-                status.equals("FAILED") ? "uci broke" : null,
-                Instant.now())));
+                device, version, sha, status, status.equals("FAILED") ? "uci broke" : null, at)));
   }
 
   private Map<String, Object> ntpRollout(String tag, int waveSize, int threshold) {
@@ -219,5 +238,54 @@ class RolloutIT {
         .isZero();
     assertThat(api.get("/api/v1/rollouts/" + UUID.randomUUID()).code())
         .isEqualTo("rollout-not-found");
+  }
+
+  @Test
+  void onlyTheExactVersionProducedForTheDeviceAdvancesTheWave() throws Exception {
+    String tag = "exact-" + UUID.randomUUID();
+    List<UUID> ids = devices(tag, 2);
+    UUID first = ids.get(0);
+    String url = api.post("/api/v1/rollouts", ntpRollout(tag, 1, 0)).header("Location");
+
+    // Before SC produced anything: the version the device runs now, however fresh its clock.
+    report(first, 4, "sha-4", "APPLIED", Instant.now().plusSeconds(3600));
+    published(first, 5, "sha-5");
+    // The older version again, an unknown bundle of the right number, and a later version.
+    report(first, 4, "sha-4", "APPLIED", Instant.now());
+    report(first, 5, "sha-other", "APPLIED", Instant.now());
+    published(first, 6, "sha-6");
+    report(first, 6, "sha-6", "FAILED", Instant.now());
+    await()
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode r = api.get(url).body();
+              assertThat(deviceStatus(r, first)).isEqualTo("WAITING");
+              assertThat(deviceStatus(r, ids.get(1))).isEqualTo("PENDING");
+            });
+
+    // The exact version, reported with a clock from long before the rollout.
+    report(first, 5, "sha-5", "APPLIED", Instant.parse("2001-01-01T00:00:00Z"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deviceStatus(api.get(url).body(), ids.get(1)).equals("WAITING"));
+    JsonNode r = api.get(url).body();
+    assertThat(deviceStatus(r, first)).isEqualTo("APPLIED");
+    assertThat(r.at("/counts/FAILED").asInt()).isZero();
+  }
+
+  @Test
+  void aReportThatOvertakesItsVersionCountsOnceTheVersionArrives() throws Exception {
+    String tag = "overtake-" + UUID.randomUUID();
+    UUID device = devices(tag, 1).getFirst();
+    String url = api.post("/api/v1/rollouts", ntpRollout(tag, 1, 0)).header("Location");
+
+    report(device, 3, "sha-3", "APPLIED", Instant.now());
+    published(device, 3, "sha-3");
+
+    JsonNode done = awaitStatus(url, "COMPLETED");
+    assertThat(deviceStatus(done, device)).isEqualTo("APPLIED");
   }
 }

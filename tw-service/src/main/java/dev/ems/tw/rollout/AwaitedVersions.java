@@ -1,0 +1,92 @@
+package dev.ems.tw.rollout;
+
+import dev.ems.common.event.ConfigStatusReported;
+import dev.ems.tw.rollout.model.ProducedVersion;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What rollouts wait for from each waiting device (columns of {@code rollout_device}): the version
+ * produced for it and a report that arrived before that version did.
+ */
+@Repository
+class AwaitedVersions {
+
+  /**
+   * A device waiting in a rollout: the version produced for it (null while unknown) and the last
+   * report consumed before that version was (null if none).
+   */
+  record Awaiting(UUID rolloutId, ProducedVersion produced, ConfigStatusReported early) {}
+
+  private final JdbcClient jdbc;
+
+  AwaitedVersions(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * The devices waiting in the tenant's rollouts for {@code deviceId}, their rows locked so that a
+   * published version and a report of the same device are handled one after the other.
+   */
+  List<Awaiting> waiting(String tenant, UUID deviceId) {
+    return jdbc.sql(
+            """
+            select d.rollout_id, d.produced_version, d.produced_sha256, d.early_version,
+              d.early_sha256, d.early_status, d.early_error
+            from rollout_device d join rollout r on r.id = d.rollout_id
+            where r.tenant_id = ? and d.device_id = ? and d.status = 'WAITING'
+            order by d.rollout_id
+            for update of d
+            """)
+        .params(tenant, deviceId)
+        .query(
+            (rs, n) -> {
+              int produced = rs.getInt("produced_version");
+              ProducedVersion version =
+                  rs.wasNull()
+                      ? null
+                      : new ProducedVersion(produced, rs.getString("produced_sha256"));
+              int early = rs.getInt("early_version");
+              ConfigStatusReported report =
+                  rs.wasNull()
+                      ? null
+                      : new ConfigStatusReported(
+                          deviceId,
+                          early,
+                          rs.getString("early_sha256"),
+                          rs.getString("early_status"),
+                          rs.getString("early_error"),
+                          null);
+              return new Awaiting(rs.getObject("rollout_id", UUID.class), version, report);
+            })
+        .list();
+  }
+
+  void produced(UUID rolloutId, UUID deviceId, ProducedVersion version) {
+    jdbc.sql(
+            "update rollout_device set produced_version = ?, produced_sha256 = ?"
+                + " where rollout_id = ? and device_id = ?")
+        .params(version.version(), version.sha256(), rolloutId, deviceId)
+        .update();
+  }
+
+  void early(UUID rolloutId, UUID deviceId, ConfigStatusReported report) {
+    jdbc.sql(
+            "update rollout_device set early_version = ?, early_sha256 = ?, early_status = ?,"
+                + " early_error = ? where rollout_id = ? and device_id = ?")
+        .params(
+            report.version(), report.sha256(), report.status(), report.error(), rolloutId, deviceId)
+        .update();
+  }
+
+  /** Finishes a waiting device; the time is tw-service's, never the device's. */
+  void finish(UUID rolloutId, UUID deviceId, boolean applied, String error) {
+    jdbc.sql(
+            "update rollout_device set status = ?, error = ?, finished_at = now()"
+                + " where rollout_id = ? and device_id = ? and status = 'WAITING'")
+        .params(applied ? "APPLIED" : "FAILED", applied ? null : error, rolloutId, deviceId)
+        .update();
+  }
+}

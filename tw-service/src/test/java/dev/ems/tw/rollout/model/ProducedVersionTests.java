@@ -1,0 +1,70 @@
+package dev.ems.tw.rollout.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ems.common.event.ConfigStatusReported;
+import dev.ems.tw.rollout.model.ProducedVersion.Verdict;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ProducedVersionTests {
+
+  private static final UUID DEVICE = UUID.randomUUID();
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private final ProducedVersion produced = new ProducedVersion(7, "sha-7");
+
+  private static ConfigStatusReported report(int version, String sha, String status, Instant at) {
+    return new ConfigStatusReported(
+        DEVICE, version, sha, status, status.equals("FAILED") ? "uci broke" : null, at);
+  }
+
+  @Test
+  void theExactVersionCountsAsAppliedOrFailed() {
+    assertThat(produced.judge(report(7, "sha-7", "APPLIED", NOW))).isEqualTo(Verdict.APPLIED);
+    assertThat(produced.judge(report(7, "sha-7", "FAILED", NOW))).isEqualTo(Verdict.FAILED);
+  }
+
+  @Test
+  void aReportOfAnotherVersionDoesNotCount() {
+    assertThat(produced.judge(report(8, "sha-8", "APPLIED", NOW))).isEqualTo(Verdict.IGNORED);
+    assertThat(produced.judge(report(8, "sha-8", "FAILED", NOW))).isEqualTo(Verdict.IGNORED);
+    assertThat(produced.judge(report(7, "sha-other", "APPLIED", NOW)))
+        .as("same number, other bundle")
+        .isEqualTo(Verdict.IGNORED);
+    assertThat(produced.judge(report(7, null, "APPLIED", NOW))).isEqualTo(Verdict.IGNORED);
+  }
+
+  @Test
+  void aStaleReportDoesNotCount() {
+    assertThat(produced.judge(report(6, "sha-6", "APPLIED", NOW)))
+        .as("the version the device ran before")
+        .isEqualTo(Verdict.IGNORED);
+    assertThat(ProducedVersion.judge(null, report(6, "sha-6", "APPLIED", NOW)))
+        .as("no version produced yet")
+        .isEqualTo(Verdict.IGNORED);
+  }
+
+  @Test
+  void theDevicesClockPlaysNoPart() {
+    Instant longAgo = Instant.parse("1970-01-01T00:00:00Z");
+    Instant farAhead = Instant.parse("2099-01-01T00:00:00Z");
+
+    assertThat(produced.judge(report(7, "sha-7", "APPLIED", longAgo))).isEqualTo(Verdict.APPLIED);
+    assertThat(produced.judge(report(7, "sha-7", "APPLIED", null))).isEqualTo(Verdict.APPLIED);
+    assertThat(produced.judge(report(6, "sha-6", "APPLIED", farAhead))).isEqualTo(Verdict.IGNORED);
+  }
+
+  @Test
+  void otherReportKindsDoNotCount() {
+    assertThat(produced.judge(report(7, "sha-7", "DOWNLOADED", NOW))).isEqualTo(Verdict.IGNORED);
+  }
+
+  @Test
+  void theFirstVersionPublishedAfterTheChangeIsTheProducedOne() {
+    var later = new ProducedVersion(8, "sha-8");
+
+    assertThat(ProducedVersion.first(null, produced)).isEqualTo(produced);
+    assertThat(ProducedVersion.first(produced, later)).isEqualTo(produced);
+  }
+}
