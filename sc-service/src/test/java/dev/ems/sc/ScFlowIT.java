@@ -116,7 +116,9 @@ class ScFlowIT {
             "/etc/config/network",
             "/etc/config/system",
             "/etc/swanctl/conf.d/ems-mgmt.conf");
-    assertThat(published.files().get(3).content()).contains("option timezone 'Europe/Berlin'");
+    assertThat(published.files().get(3).content())
+        .contains(
+            "option zonename 'Europe/Berlin'", "option timezone 'CET-1CEST,M3.5.0,M10.5.0/3'");
     String storedSha =
         jdbc.sql("select sha256 from config_version where device_id = ? and version = 1")
             .param(UUID.fromString(deviceId))

@@ -8,6 +8,7 @@ import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
 import dev.ems.sc.secrets.Secrets;
+import dev.ems.sc.template.Templates;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Accepts config requests: validate, store as QUEUED and queue them, in one transaction. */
+/**
+ * Accepts config requests: validate (the variables against the template set's schema too), store as
+ * QUEUED and queue them, in one transaction.
+ */
 @Service
 class ConfigRequestService {
 
@@ -32,6 +36,7 @@ class ConfigRequestService {
   private final ConfigRenderer renderer;
   private final JdbcClient jdbc;
   private final Secrets secrets;
+  private final Templates templates;
 
   ConfigRequestService(
       ConfigRequestRepository requests,
@@ -41,8 +46,10 @@ class ConfigRequestService {
       TransactionTemplate tx,
       ConfigRenderer renderer,
       JdbcClient jdbc,
-      Secrets secrets) {
+      Secrets secrets,
+      Templates templates) {
     this.secrets = secrets;
+    this.templates = templates;
     this.renderer = renderer;
     this.jdbc = jdbc;
     this.requests = requests;
@@ -63,6 +70,7 @@ class ConfigRequestService {
       String idempotencyKey,
       String requestedBy) {
     devices.checkActive(tenant, deviceId);
+    templates.checkVariables(tenant, modelOf(tenant, deviceId), written);
     Map<String, Object> variables = secrets.seal(tenant, written, Map.of());
     if (idempotencyKey != null) {
       Optional<ConfigRequest> existing =
@@ -121,12 +129,20 @@ class ConfigRequestService {
   /** Renders with the given input and returns the bundle without storing or publishing it. */
   ConfigRenderer.Rendering dryRun(String tenant, UUID deviceId, Map<String, Object> written) {
     DeviceProfile device = DeviceProfile.of(devices.requireActive(tenant, deviceId));
+    templates.checkVariables(tenant, device.model(), written);
     Map<String, Object> variables = secrets.seal(tenant, written, Map.of());
     try {
       return renderer.render(device, variables);
     } catch (ConfigRenderer.RenderFailure e) {
       throw e.toProblem();
     }
+  }
+
+  private String modelOf(String tenant, UUID deviceId) {
+    return jdbc.sql("select model from device where id = ? and tenant_id = ?")
+        .params(deviceId, tenant)
+        .query(String.class)
+        .single();
   }
 
   @Transactional(readOnly = true)

@@ -8,11 +8,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The template set shipped with EMS, used for any model without an operator set: an OpenWrt-based
  * CPE (UCI system, network with VLANs and static routes, DHCP, firewall) with a strongSwan IKEv2
- * management tunnel back to EMS.
+ * management tunnel back to EMS. Its variables are typed by {@code variables.schema.json}.
  */
 @Component
 public class BuiltInTemplates {
@@ -32,7 +34,12 @@ public class BuiltInTemplates {
   public BuiltInTemplates() {
     SortedMap<String, String> files = new TreeMap<>();
     FILES.forEach((path, resource) -> files.put(path, load("templates/openwrt/" + resource)));
-    this.set = new TemplateSet(MODEL, files, 0);
+    Map<String, Object> schema =
+        JsonMapper.shared()
+            .readValue(
+                load("templates/openwrt/variables.schema.json"),
+                new TypeReference<Map<String, Object>>() {});
+    this.set = new TemplateSet(MODEL, files, schema, 0);
   }
 
   public TemplateSet set() {

@@ -10,7 +10,8 @@ import jinjava.javax.el.MethodNotFoundException;
 /**
  * Jinjava's resolver, except that a template calls methods only on Jinjava's own objects (lists,
  * dicts, namespaces, {@code loop}): never a Java method of a value, such as {@code
- * s.repeat(1000000000)} or {@code getClass()}. Templates have filters for what they need.
+ * s.repeat(1000000000)} or {@code getClass()}. Templates have filters for what they need (Jinjava's
+ * and EMS's own {@link UciTimezoneFilter}).
  */
 final class JavaFreeResolver extends ELResolver {
 
@@ -21,7 +22,9 @@ final class JavaFreeResolver extends ELResolver {
   @Override
   public Object invoke(
       ELContext context, Object base, Object method, Class<?>[] types, Object[] params) {
-    if (base != null && !base.getClass().getName().startsWith(JINJAVA)) {
+    if (base != null
+        && !base.getClass().getName().startsWith(JINJAVA)
+        && !(base instanceof UciTimezoneFilter)) {
       throw new MethodNotFoundException(
           "'" + method + "' cannot be called: templates call no Java methods, use filters");
     }

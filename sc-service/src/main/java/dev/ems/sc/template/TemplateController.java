@@ -33,16 +33,24 @@ class TemplateController {
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,255}");
 
-  record TemplateSetRequest(@NotEmpty @Size(max = 50) Map<String, String> files) {}
+  /** {@code variablesSchema}: an optional JSON Schema (2020-12) of type object for variables. */
+  record TemplateSetRequest(
+      @NotEmpty @Size(max = 50) Map<String, String> files, Map<String, Object> variablesSchema) {}
 
   private final TemplateStore store;
   private final TemplateEngine engine;
   private final BuiltInTemplates builtIn;
+  private final VariablesSchemas schemas;
 
-  TemplateController(TemplateStore store, TemplateEngine engine, BuiltInTemplates builtIn) {
+  TemplateController(
+      TemplateStore store,
+      TemplateEngine engine,
+      BuiltInTemplates builtIn,
+      VariablesSchemas schemas) {
     this.store = store;
     this.engine = engine;
     this.builtIn = builtIn;
+    this.schemas = schemas;
   }
 
   @RequiresRole(Role.OPERATOR)
@@ -94,7 +102,10 @@ class TemplateController {
     } catch (TemplateException e) {
       throw new EmsException(ErrorCode.TEMPLATE_INVALID, e.getMessage(), "files." + e.file());
     }
-    return store.save(caller.tenant(), model, files, caller.keyName());
+    if (request.variablesSchema() != null) {
+      schemas.checkSchema(request.variablesSchema(), "variablesSchema");
+    }
+    return store.save(caller.tenant(), model, files, request.variablesSchema(), caller.keyName());
   }
 
   @RequiresRole(Role.OPERATOR)

@@ -88,6 +88,7 @@ public class TemplateEngine {
     jinjava = new Jinjava(config);
     jinjava.setResourceLocator(RenderSandbox.RESOURCES);
     jinjava.getGlobalContext().registerTag(new BudgetedForTag());
+    jinjava.getGlobalContext().registerFilter(new UciTimezoneFilter());
   }
 
   /** Renders every file of the set within one budget; output files in path order. */
@@ -149,7 +150,8 @@ public class TemplateEngine {
           set.model(), file, 0, null, "the file renders more than " + MAX_OUTPUT + " characters");
     }
     if (result.thrown() != null) {
-      throw failure(set, file, error(result.thrown()));
+      // an earlier fatal error (a filter refusing its input) is the cause of what failed later
+      throw failure(set, file, fatal(result.errors()).orElseGet(() -> error(result.thrown())));
     }
     fatal(result.errors())
         .ifPresent(

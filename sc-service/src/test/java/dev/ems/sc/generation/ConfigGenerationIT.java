@@ -39,7 +39,8 @@ class ConfigGenerationIT {
     UUID deviceId = insertDevice();
     String huge = "x".repeat(1_100_000);
     var request =
-        new ConfigRequest("default", deviceId, "{\"timezone\":\"" + huge + "\"}", null, "test");
+        new ConfigRequest(
+            "default", deviceId, "{\"syslog_server\":\"" + huge + "\"}", null, "test");
     requests.saveAndFlush(request);
 
     generation.process(request.id());

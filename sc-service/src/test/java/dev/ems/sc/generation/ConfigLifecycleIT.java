@@ -224,7 +224,7 @@ class ConfigLifecycleIT {
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().get("files").size()).isEqualTo(5);
-    assertThat(r.text()).contains("option timezone 'Asia/Tokyo'");
+    assertThat(r.text()).contains("option zonename 'Asia/Tokyo'", "option timezone 'JST-9'");
     assertThat(versions(device)).isZero();
     assertThat(requests(device)).isZero();
   }

@@ -96,7 +96,41 @@ class TemplateEngineTests {
     String network = content(files, "/etc/config/network");
     assertThat(network)
         .contains("config interface 'vlan20'", "option ipaddr '10.30.0.1'", "option proto 'dhcp'");
-    assertThat(content(files, "/etc/config/system")).contains("option hostname 'cpe-1'");
+    assertThat(content(files, "/etc/config/system"))
+        .contains("option hostname 'cpe-1'", "option zonename 'UTC'", "option timezone 'UTC0'");
+  }
+
+  @Test
+  void theBuiltInSystemFileCarriesTheZoneNameAndItsPosixString() {
+    var builtIn = new BuiltInTemplates().set();
+    var byZoneName = new HashMap<>(device());
+    byZoneName.put("zonename", "Europe/Berlin");
+    // what the README walk-through sends: an IANA name as timezone
+    var byTimezone = new HashMap<>(device());
+    byTimezone.put("timezone", "Europe/Berlin");
+    var posixOnly = new HashMap<>(device());
+    posixOnly.put("timezone", "EST5EDT,M3.2.0,M11.1.0");
+
+    for (var context : List.of(byZoneName, byTimezone)) {
+      assertThat(content(engine.render(builtIn, context), "/etc/config/system"))
+          .contains(
+              "\toption zonename 'Europe/Berlin'\n",
+              "\toption timezone 'CET-1CEST,M3.5.0,M10.5.0/3'\n");
+    }
+    assertThat(content(engine.render(builtIn, posixOnly), "/etc/config/system"))
+        .contains("\toption timezone 'EST5EDT,M3.2.0,M11.1.0'\n")
+        .doesNotContain("zonename");
+  }
+
+  @Test
+  void anUnknownZoneFailsTheRenderOfTheBuiltInSet() {
+    var context = new HashMap<>(device());
+    context.put("zonename", "Mars/Olympus");
+
+    assertThatThrownBy(() -> engine.render(new BuiltInTemplates().set(), context))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> assertThat(e.getMessage()).contains("zonename", "Mars/Olympus"));
   }
 
   @Test

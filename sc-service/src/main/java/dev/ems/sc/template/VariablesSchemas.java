@@ -1,0 +1,132 @@
+package dev.ems.sc.template;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import dev.ems.common.error.ErrorCode;
+import dev.ems.platform.web.EmsException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON Schema (2020-12, networknt's validator, as tw-service checks feature parameters) a
+ * template set declares for its variables: checked against the meta-schema on upload, and a config
+ * request's variables checked against it before anything is stored or queued.
+ */
+@Component
+class VariablesSchemas {
+
+  private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
+  private static final Set<String> CHILD_KEYWORDS =
+      Set.of("required", "additionalProperties", "unevaluatedProperties", "dependentRequired");
+  // A request gives some of the variables; tenant, site, device and features give the others.
+  private static final Set<String> ABOUT_ABSENT = Set.of("required", "dependentRequired");
+  private static final int MAX_CACHED = 1_000;
+
+  // Remote $refs are never fetched: a schema an operator posts must not make EMS call out.
+  private final SchemaRegistry registry =
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+  private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
+  private final JsonMapper json;
+
+  VariablesSchemas(JsonMapper json) {
+    this.json = json;
+  }
+
+  /** The first error of a schema an operator wants to store, as a 422 naming {@code field}. */
+  void checkSchema(Map<String, Object> schema, String field) {
+    JsonNode node = json.valueToTree(schema);
+    Optional<Error> error =
+        registry.getSchema(SchemaLocation.of(META_SCHEMA)).validate(node).stream().findFirst();
+    if (error.isPresent()) {
+      throw invalid(path(error.get(), field), "is not a JSON Schema: " + error.get().getMessage());
+    }
+    try {
+      registry.getSchema(node);
+    } catch (RuntimeException e) {
+      throw invalid(field, "cannot be compiled: " + e.getMessage());
+    }
+    if (!"object".equals(node.path("type").asString(""))) {
+      throw invalid(field + ".type", "must be \"object\"");
+    }
+  }
+
+  /**
+   * A 422 naming {@code variables.<name>} for the first variable that breaks the set's schema.
+   * Secrets are checked as the template sees them, their clear text in place of the wrapper.
+   */
+  void validate(TemplateSet set, String tenant, Map<String, Object> variables) {
+    if (set.variablesSchema() == null) {
+      return;
+    }
+    if (compiled.size() > MAX_CACHED) {
+      compiled.clear();
+    }
+    Schema schema =
+        compiled.computeIfAbsent(
+            tenant + "/" + set.model() + "/" + set.revision(),
+            k -> registry.getSchema((JsonNode) json.valueToTree(set.variablesSchema())));
+    schema.validate((JsonNode) json.valueToTree(unwrapSecrets(variables))).stream()
+        .filter(e -> !ABOUT_ABSENT.contains(e.getKeyword()))
+        .min(Comparator.comparing(e -> path(e, "variables")))
+        .ifPresent(
+            e -> {
+              throw new EmsException(
+                  ErrorCode.VALIDATION_FAILED,
+                  "The variables do not match the schema of template set "
+                      + set.model()
+                      + ": "
+                      + e.getMessage(),
+                  path(e, "variables"));
+            });
+  }
+
+  private static Object unwrapSecrets(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.size() == 1 && map.get("secret") instanceof String clear) {
+        return clear;
+      }
+      Map<Object, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, unwrapSecrets(v)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(VariablesSchemas::unwrapSecrets).toList();
+    }
+    return value;
+  }
+
+  private static EmsException invalid(String field, String message) {
+    return new EmsException(ErrorCode.VALIDATION_FAILED, "The variables schema " + message, field);
+  }
+
+  private static String path(Error error, String prefix) {
+    StringBuilder path = new StringBuilder(prefix);
+    NodePath location = error.getInstanceLocation();
+    for (int i = 0; i < location.getNameCount(); i++) {
+      Object element = location.getElement(i);
+      if (element instanceof Integer index) {
+        path.append('[').append(index).append(']');
+      } else {
+        path.append('.').append(element);
+      }
+    }
+    if (error.getProperty() != null && CHILD_KEYWORDS.contains(error.getKeyword())) {
+      path.append('.').append(error.getProperty());
+    }
+    return path.toString();
+  }
+}
