@@ -103,7 +103,9 @@ class SuiteIT {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> device.fetchConfig() == 200);
     assertThat(device.config().version()).isEqualTo(1);
-    assertThat(device.config().bundle().toString()).contains("option timezone 'Europe/Berlin'");
+    assertThat(device.config().bundle().toString())
+        .contains("option zonename 'Europe/Berlin'")
+        .contains("option timezone 'CET-1CEST,M3.5.0,M10.5.0/3'");
     assertThat(device.config().etag())
         .isEqualTo("\"" + device.config().bundle().get("sha256").asString() + "\"");
     assertThat(device.fetchConfig()).isEqualTo(304);

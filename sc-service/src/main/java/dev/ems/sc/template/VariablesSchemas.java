@@ -1,5 +1,7 @@
 package dev.ems.sc.template;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +40,8 @@ class VariablesSchemas {
       SchemaRegistry.withDefaultDialect(
           SpecificationVersion.DRAFT_2020_12,
           b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
-  private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
+  private final Cache<String, Schema> compiled =
+      Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
   private final JsonMapper json;
 
   VariablesSchemas(JsonMapper json) {
@@ -72,11 +74,8 @@ class VariablesSchemas {
     if (set.variablesSchema() == null) {
       return;
     }
-    if (compiled.size() > MAX_CACHED) {
-      compiled.clear();
-    }
     Schema schema =
-        compiled.computeIfAbsent(
+        compiled.get(
             tenant + "/" + set.model() + "/" + set.revision(),
             k -> registry.getSchema((JsonNode) json.valueToTree(set.variablesSchema())));
     schema.validate((JsonNode) json.valueToTree(unwrapSecrets(variables))).stream()
