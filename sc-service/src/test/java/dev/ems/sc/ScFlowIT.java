@@ -108,6 +108,7 @@ class ScFlowIT {
 
     var published = awaitPublished(UUID.fromString(deviceId));
     assertThat(published.version()).isEqualTo(1);
+    assertThat(published.cause()).isEqualTo("request:" + published.requestId());
     assertThat(published.files())
         .extracting(dev.ems.common.event.ConfigFile::path)
         .containsExactly(

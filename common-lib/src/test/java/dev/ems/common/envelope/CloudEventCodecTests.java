@@ -27,7 +27,8 @@ class CloudEventCodecTests {
             "ab".repeat(32),
             List.of(new ConfigFile("/etc/config/system", "option hostname 'cpe'\n")),
             UUID.randomUUID(),
-            Instant.parse("2026-11-22T10:15:30.123Z"));
+            Instant.parse("2026-11-22T10:15:30.123Z"),
+            "features-7");
     return EventEnvelope.of("/sc-service", "acme", deviceId.toString(), payload);
   }
 
@@ -68,6 +69,19 @@ class CloudEventCodecTests {
 
     var decoded = codec.decode(encoded.headers(), newer, ConfigPublished.class);
 
+    assertThat(decoded.payload().version()).isEqualTo(3);
+  }
+
+  @Test
+  void decodesAPayloadOfAnOlderProducerWithoutTheCause() {
+    var encoded = codec.encode(configPublished());
+    String json = new String(encoded.value(), StandardCharsets.UTF_8);
+    byte[] older = json.replace(",\"cause\":\"features-7\"", "").getBytes();
+    assertThat(new String(older, StandardCharsets.UTF_8)).doesNotContain("cause");
+
+    var decoded = codec.decode(encoded.headers(), older, ConfigPublished.class);
+
+    assertThat(decoded.payload().cause()).isNull();
     assertThat(decoded.payload().version()).isEqualTo(3);
   }
 

@@ -81,7 +81,8 @@ public final class ConfigFetchITSupport {
             sha,
             List.of(new ConfigFile("/etc/config/system", content)),
             UUID.randomUUID(),
-            Instant.now());
+            Instant.now(),
+            null);
     TestEvents.publish(
         Topics.SC_CONFIGS, EventEnvelope.of("/test", "default", device.toString(), event));
     return sha;

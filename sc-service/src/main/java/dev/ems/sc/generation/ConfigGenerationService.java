@@ -113,7 +113,8 @@ class ConfigGenerationService {
                   rendering.inputs(),
                   claim.requestedBy(),
                   requestId,
-                  null);
+                  null,
+                  claim.cause());
           claims.complete(requestId, published.version());
         });
   }

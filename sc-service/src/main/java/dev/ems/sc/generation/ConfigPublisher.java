@@ -19,7 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Stores a rendered bundle as the device's next version and publishes it — unless it is identical
  * to the current version, which then stays current. Version numbers of one device are handed out
  * under a lock on the device row. {@code ConfigPublished} carries the device's files in clear: it
- * is what device-api serves the device (secrets included); operators read the shown copy.
+ * is what device-api serves the device (secrets included); operators read the shown copy. Its
+ * {@code cause} names what made the version (see {@link ConfigPublished}).
  */
 @Component
 class ConfigPublisher {
@@ -47,7 +48,8 @@ class ConfigPublisher {
       Map<String, Object> inputs,
       String requestedBy,
       UUID requestId,
-      Integer rollbackOf) {
+      Integer rollbackOf,
+      String cause) {
     jdbc.sql("select id from device where id = ? for update").param(deviceId).query().listOfRows();
     Optional<ConfigVersions.Head> latest = versions.latestHead(deviceId);
     if (latest.isPresent() && latest.get().sha256().equals(sha256)) {
@@ -71,7 +73,8 @@ class ConfigPublisher {
             "/sc-service/configs",
             tenant,
             deviceId.toString(),
-            new ConfigPublished(deviceId, version, sha256, files, requestId, Instant.now())));
+            new ConfigPublished(
+                deviceId, version, sha256, files, requestId, Instant.now(), cause)));
     return new Published(version, sha256, true);
   }
 }

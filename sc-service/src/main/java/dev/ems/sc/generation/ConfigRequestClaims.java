@@ -13,8 +13,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class ConfigRequestClaims {
 
-  /** What the consumer needs of a claimed request. */
-  record Claim(String tenant, UUID deviceId, String input, String requestedBy) {}
+  /**
+   * What the consumer needs of a claimed request; {@code cause} is what its version will say made
+   * it (see {@link #cause}).
+   */
+  record Claim(String tenant, UUID deviceId, String input, String requestedBy, String cause) {}
 
   private static final int MAX_REASON = 2000;
 
@@ -36,13 +39,32 @@ class ConfigRequestClaims {
     return jdbc.sql(
             "update config_request set status = 'PROCESSING', updated_at = now()"
                 + " where id = ? and status in ('QUEUED', 'PROCESSING')"
-                + " returning tenant_id, device_id, variables::text, requested_by")
+                + " returning tenant_id, device_id, variables::text, requested_by,"
+                + " idempotency_key")
         .param(requestId)
         .query(
             (rs, n) ->
                 new Claim(
-                    rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)))
+                    rs.getString(1),
+                    rs.getObject(2, UUID.class),
+                    rs.getString(3),
+                    rs.getString(4),
+                    cause(requestId, rs.getString(4), rs.getString(5))))
         .optional();
+  }
+
+  /**
+   * The cause of a request's version: the idempotency key {@code features-<revision>} of a request
+   * tw-service's feature change queued (see {@link FeatureRegeneration}), so that a rollout knows
+   * the version its change produced; {@code request:<id>} for any other request.
+   */
+  static String cause(UUID requestId, String requestedBy, String idempotencyKey) {
+    if (FeatureRegeneration.REQUESTED_BY.equals(requestedBy)
+        && idempotencyKey != null
+        && idempotencyKey.startsWith(FeatureRegeneration.KEY_PREFIX)) {
+      return idempotencyKey;
+    }
+    return "request:" + requestId;
   }
 
   /**

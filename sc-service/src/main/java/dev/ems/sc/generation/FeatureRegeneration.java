@@ -14,10 +14,14 @@ import org.springframework.transaction.annotation.Transactional;
  * A changed feature set queues a config request for the device with the input of its last request
  * (requested by {@code tw-service}); the normal generation path then makes a new version only if
  * the output changed. The idempotency key {@code features-<revision>} makes a redelivered event
- * queue nothing more.
+ * queue nothing more; it is also the cause of the version the request makes, which tells a
+ * tw-service rollout that the version is the one its change produced.
  */
 @Service
 class FeatureRegeneration {
+
+  static final String REQUESTED_BY = "tw-service";
+  static final String KEY_PREFIX = "features-";
 
   private final DeviceFeatures features;
   private final JdbcClient jdbc;
@@ -57,7 +61,7 @@ class FeatureRegeneration {
                 values (?, ?, ?, 'QUEUED', ?::jsonb, ?, 'tw-service', now(), now())
                 on conflict (tenant_id, device_id, idempotency_key) do nothing
                 """)
-            .params(requestId, tenant, event.deviceId(), lastInput, "features-" + event.revision())
+            .params(requestId, tenant, event.deviceId(), lastInput, KEY_PREFIX + event.revision())
             .update();
     if (inserted == 1) {
       outbox.append(

@@ -32,6 +32,7 @@ class RollbackService {
         inputs,
         requestedBy,
         null,
-        target.version());
+        target.version(),
+        "rollback:" + target.version());
   }
 }

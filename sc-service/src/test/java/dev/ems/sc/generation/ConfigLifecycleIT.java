@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.ConfigStatusReported;
 import dev.ems.common.event.DeviceFeaturesChanged;
 import dev.ems.common.event.DeviceFeaturesChanged.FeatureSetting;
@@ -109,6 +110,15 @@ class ConfigLifecycleIT {
     var v2 = api.get("/api/v1/devices/" + device + "/configs/2").body();
     assertThat(v2.get("requestedBy").asString()).isEqualTo("tw-service");
     assertThat(v2.at("/inputs/request/d").asString()).isEqualTo("request");
+    // the version names the feature revision that made it: a tw-service rollout matches on it
+    var published =
+        TestEvents.awaitEvent(
+                Topics.SC_CONFIGS,
+                ConfigPublished.class,
+                e -> e.subject().equals(device) && e.payload().version() == 2,
+                Duration.ofSeconds(30))
+            .payload();
+    assertThat(published.cause()).isEqualTo("features-1");
   }
 
   @Test

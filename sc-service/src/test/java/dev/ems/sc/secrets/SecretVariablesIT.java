@@ -220,6 +220,7 @@ class SecretVariablesIT {
     ConfigPublished rolledBack = published(id, 3);
     assertThat(rolledBack.sha256()).isEqualTo(published.sha256());
     assertThat(rolledBack.files()).isEqualTo(published.files());
+    assertThat(rolledBack.cause()).isEqualTo("rollback:1");
   }
 
   @Test

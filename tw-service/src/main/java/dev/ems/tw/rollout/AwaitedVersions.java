@@ -8,17 +8,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * What rollouts wait for from each waiting device (columns of {@code rollout_device}): the version
- * produced for it and a report that arrived before that version did.
+ * What rollouts wait for from each waiting device (columns of {@code rollout_device}): the revision
+ * of its feature set the wave's change made, the version produced for it and a report that arrived
+ * before that version did.
  */
 @Repository
 class AwaitedVersions {
 
   /**
-   * A device waiting in a rollout: the version produced for it (null while unknown) and the last
-   * report consumed before that version was (null if none).
+   * A device waiting in a rollout: the revision of its feature set the wave's change made (null if
+   * not recorded), the version produced for it (null while unknown) and the last report consumed
+   * before that version was (null if none).
    */
-  record Awaiting(UUID rolloutId, ProducedVersion produced, ConfigStatusReported early) {}
+  record Awaiting(
+      UUID rolloutId, Long revision, ProducedVersion produced, ConfigStatusReported early) {}
 
   private final JdbcClient jdbc;
 
@@ -33,7 +36,7 @@ class AwaitedVersions {
   List<Awaiting> waiting(String tenant, UUID deviceId) {
     return jdbc.sql(
             """
-            select d.rollout_id, d.produced_version, d.produced_sha256, d.early_version,
+            select d.rollout_id, d.features_revision, d.produced_version, d.produced_sha256, d.early_version,
               d.early_sha256, d.early_status, d.early_error
             from rollout_device d join rollout r on r.id = d.rollout_id
             where r.tenant_id = ? and d.device_id = ? and d.status = 'WAITING'
@@ -43,6 +46,8 @@ class AwaitedVersions {
         .params(tenant, deviceId)
         .query(
             (rs, n) -> {
+              long revision = rs.getLong("features_revision");
+              Long changed = rs.wasNull() ? null : revision;
               int produced = rs.getInt("produced_version");
               ProducedVersion version =
                   rs.wasNull()
@@ -59,9 +64,17 @@ class AwaitedVersions {
                           rs.getString("early_status"),
                           rs.getString("early_error"),
                           null);
-              return new Awaiting(rs.getObject("rollout_id", UUID.class), version, report);
+              return new Awaiting(rs.getObject("rollout_id", UUID.class), changed, version, report);
             })
         .list();
+  }
+
+  /** Records the revision of the device's feature set its wave's change made. */
+  void changed(UUID rolloutId, UUID deviceId, long revision) {
+    jdbc.sql(
+            "update rollout_device set features_revision = ? where rollout_id = ? and device_id = ?")
+        .params(revision, rolloutId, deviceId)
+        .update();
   }
 
   void produced(UUID rolloutId, UUID deviceId, ProducedVersion version) {

@@ -2,6 +2,7 @@ package dev.ems.tw.rollout;
 
 import dev.ems.platform.web.EmsException;
 import dev.ems.tw.devicefeature.DeviceFeatureService;
+import dev.ems.tw.devicefeature.DeviceFeatureService.Outcome;
 import dev.ems.tw.rollout.RolloutStore.DeviceStatus;
 import dev.ems.tw.rollout.model.RolloutDecision;
 import java.time.Clock;
@@ -24,11 +25,14 @@ class RolloutEngine {
   private static final Logger log = LoggerFactory.getLogger(RolloutEngine.class);
 
   private final RolloutStore store;
+  private final AwaitedVersions awaited;
   private final DeviceFeatureService features;
   private final Clock clock;
 
-  RolloutEngine(RolloutStore store, DeviceFeatureService features, Clock clock) {
+  RolloutEngine(
+      RolloutStore store, AwaitedVersions awaited, DeviceFeatureService features, Clock clock) {
     this.store = store;
+    this.awaited = awaited;
     this.features = features;
     this.clock = clock;
   }
@@ -78,10 +82,17 @@ class RolloutEngine {
     for (UUID device : store.pending(r.id(), wave)) {
       Instant now = clock.instant();
       try {
-        boolean changed = change(r, device);
+        Long revision = change(r, device);
         // A device whose set does not change has nothing new to apply.
         store.mark(
-            r.id(), device, changed ? DeviceStatus.WAITING : DeviceStatus.APPLIED, now, null);
+            r.id(),
+            device,
+            revision != null ? DeviceStatus.WAITING : DeviceStatus.APPLIED,
+            now,
+            null);
+        if (revision != null) {
+          awaited.changed(r.id(), device, revision);
+        }
       } catch (EmsException e) {
         store.mark(
             r.id(), device, DeviceStatus.FAILED, now, e.code().code() + ": " + e.getMessage());
@@ -89,13 +100,22 @@ class RolloutEngine {
     }
   }
 
-  private boolean change(Rollout r, UUID device) {
+  /**
+   * Changes the device's set; returns the revision the change gave it (whose version the device
+   * must then report, see {@code ProducedVersion}), or null when nothing changed.
+   */
+  private Long change(Rollout r, UUID device) {
+    Outcome outcome;
     if (RolloutRequest.DISABLE.equals(r.action())) {
       var current = features.list(r.tenant(), device).features();
-      return current.containsKey(r.featureKey())
-          && features.remove(r.tenant(), device, r.featureKey(), null).changed();
+      if (!current.containsKey(r.featureKey())) {
+        return null;
+      }
+      outcome = features.remove(r.tenant(), device, r.featureKey(), null);
+    } else {
+      Map<String, Object> params = r.params() == null ? Map.of() : r.params();
+      outcome = features.put(r.tenant(), device, r.featureKey(), params, null);
     }
-    Map<String, Object> params = r.params() == null ? Map.of() : r.params();
-    return features.put(r.tenant(), device, r.featureKey(), params, null).changed();
+    return outcome.changed() ? outcome.revision() : null;
   }
 }

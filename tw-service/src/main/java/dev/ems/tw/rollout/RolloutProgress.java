@@ -27,14 +27,15 @@ class RolloutProgress {
 
   /**
    * A version published for a device becomes the produced one of every rollout waiting for the
-   * device without one yet: the device is WAITING only once its wave's change was committed, so
-   * this is the first version consumed after the change.
+   * device without one yet whose change caused it (see {@link ProducedVersion#producedBy}); without
+   * a cause it is the first version consumed after the change, as the device is WAITING only once
+   * its wave's change was committed.
    */
   @Transactional
   void published(String tenant, ConfigPublished event) {
     ProducedVersion published = new ProducedVersion(event.version(), event.sha256());
     for (Awaiting a : store.waiting(tenant, event.deviceId())) {
-      if (a.produced() != null) {
+      if (a.produced() != null || !ProducedVersion.producedBy(event.cause(), a.revision())) {
         continue;
       }
       store.produced(a.rolloutId(), event.deviceId(), published);

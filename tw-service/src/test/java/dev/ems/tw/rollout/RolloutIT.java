@@ -54,6 +54,10 @@ class RolloutIT {
   }
 
   private static void published(UUID device, int version, String sha) {
+    published(device, version, sha, null);
+  }
+
+  private static void published(UUID device, int version, String sha, String cause) {
     TestEvents.publish(
         Topics.SC_CONFIGS,
         EventEnvelope.of(
@@ -66,7 +70,8 @@ class RolloutIT {
                 sha,
                 List.of(new ConfigFile("etc/config/system", "v" + version)),
                 UUID.randomUUID(),
-                Instant.now())));
+                Instant.now(),
+                cause)));
   }
 
   private static void report(UUID device, int version, String sha, String status, Instant at) {
@@ -284,6 +289,32 @@ class RolloutIT {
 
     report(device, 3, "sha-3", "APPLIED", Instant.now());
     published(device, 3, "sha-3");
+
+    JsonNode done = awaitStatus(url, "COMPLETED");
+    assertThat(deviceStatus(done, device)).isEqualTo("APPLIED");
+  }
+
+  @Test
+  void aVersionPublishedForAnotherCauseIsNotTheOneTheChangeProduced() throws Exception {
+    String tag = "cause-" + UUID.randomUUID();
+    UUID device = devices(tag, 1).getFirst();
+    String url = api.post("/api/v1/rollouts", ntpRollout(tag, 1, 0)).header("Location");
+    long revision =
+        api.get("/api/v1/devices/" + device + "/features").body().get("revision").asLong();
+
+    // Between the change and its version: an operator's request and the set before the change.
+    published(device, 5, "sha-5", "request:" + UUID.randomUUID());
+    report(device, 5, "sha-5", "APPLIED", Instant.now());
+    published(device, 6, "sha-6", "features-" + (revision - 1));
+    report(device, 6, "sha-6", "APPLIED", Instant.now());
+    await()
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(deviceStatus(api.get(url).body(), device)).isEqualTo("WAITING"));
+
+    published(device, 7, "sha-7", "features-" + revision);
+    report(device, 7, "sha-7", "APPLIED", Instant.now());
 
     JsonNode done = awaitStatus(url, "COMPLETED");
     assertThat(deviceStatus(done, device)).isEqualTo("APPLIED");

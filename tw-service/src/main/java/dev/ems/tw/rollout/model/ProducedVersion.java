@@ -10,10 +10,16 @@ import java.util.Objects;
  * is known, is ignored. The report's {@code reportedAt} is the device's clock and plays no part;
  * order comes from the broker (which event tw-service consumed first).
  *
- * <p>{@code ConfigPublished} does not say what caused a version, so the produced version is taken
- * to be the first one published for the device after its wave made the change (see {@link #first}).
+ * <p>Which published version is the produced one comes from its cause (see {@link #producedBy}): SC
+ * names a version made by the feature set of revision {@code n} {@code features-<n>}, so a version
+ * an operator's request or a rollback made meanwhile is not taken. An event without a cause (from
+ * an older SC), or a device whose revision was not recorded, falls back to the first version
+ * published for the device after its wave made the change (see {@link #first}).
  */
 public record ProducedVersion(int version, String sha256) {
+
+  /** How SC's cause of a version made by tw-service's feature set begins. */
+  public static final String FEATURES_CAUSE = "features-";
 
   /** What a device's report means for its rollout. */
   public enum Verdict {
@@ -24,6 +30,26 @@ public record ProducedVersion(int version, String sha256) {
 
   public ProducedVersion {
     Objects.requireNonNull(sha256, "sha256");
+  }
+
+  /**
+   * Whether a version SC published with {@code cause} can be the one produced by the change that
+   * gave the device's feature set {@code revision}: it must have been made by that revision's
+   * feature set or a later one (SC renders from the newest set it holds, and may skip a revision
+   * another one overtook). A null cause or revision means unknown: the version is taken.
+   */
+  public static boolean producedBy(String cause, Long revision) {
+    if (cause == null || revision == null) {
+      return true;
+    }
+    if (!cause.startsWith(FEATURES_CAUSE)) {
+      return false;
+    }
+    try {
+      return Long.parseLong(cause.substring(FEATURES_CAUSE.length())) >= revision;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /**

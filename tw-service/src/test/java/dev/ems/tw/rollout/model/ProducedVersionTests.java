@@ -67,4 +67,28 @@ class ProducedVersionTests {
     assertThat(ProducedVersion.first(null, produced)).isEqualTo(produced);
     assertThat(ProducedVersion.first(produced, later)).isEqualTo(produced);
   }
+
+  @Test
+  void onlyAVersionCausedByTheChangesRevisionOrALaterOneIsProducedByIt() {
+    assertThat(ProducedVersion.producedBy("features-4", 4L)).isTrue();
+    assertThat(ProducedVersion.producedBy("features-5", 4L))
+        .as("SC rendered a newer set, which holds the change")
+        .isTrue();
+    assertThat(ProducedVersion.producedBy("features-3", 4L))
+        .as("the set before the change")
+        .isFalse();
+    assertThat(ProducedVersion.producedBy("request:" + UUID.randomUUID(), 4L))
+        .as("an operator's config request")
+        .isFalse();
+    assertThat(ProducedVersion.producedBy("rollback:2", 4L)).isFalse();
+    assertThat(ProducedVersion.producedBy("features-x", 4L)).isFalse();
+  }
+
+  @Test
+  void withoutACauseOrARecordedRevisionTheFirstVersionAfterTheChangeIsTaken() {
+    assertThat(ProducedVersion.producedBy(null, 4L)).as("an older SC's event").isTrue();
+    assertThat(ProducedVersion.producedBy("request:" + UUID.randomUUID(), null))
+        .as("a device waiting since before revisions were recorded")
+        .isTrue();
+  }
 }
