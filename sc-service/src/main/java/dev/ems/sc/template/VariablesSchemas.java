@@ -6,10 +6,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.web.EmsException;
+import dev.ems.platform.web.JsonSchemas;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,18 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class VariablesSchemas {
 
-  private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
-  private static final Set<String> CHILD_KEYWORDS =
-      Set.of("required", "additionalProperties", "unevaluatedProperties", "dependentRequired");
   // A request gives some of the variables; tenant, site, device and features give the others.
   private static final Set<String> ABOUT_ABSENT = Set.of("required", "dependentRequired");
   private static final int MAX_CACHED = 1_000;
 
-  // Remote $refs are never fetched: a schema an operator posts must not make EMS call out.
-  private final SchemaRegistry registry =
-      SchemaRegistry.withDefaultDialect(
-          SpecificationVersion.DRAFT_2020_12,
-          b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+  private final SchemaRegistry registry = JsonSchemas.offlineRegistry();
   private final Cache<String, Schema> compiled =
       Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
   private final JsonMapper json;
@@ -52,9 +44,12 @@ class VariablesSchemas {
   void checkSchema(Map<String, Object> schema, String field) {
     JsonNode node = json.valueToTree(schema);
     Optional<Error> error =
-        registry.getSchema(SchemaLocation.of(META_SCHEMA)).validate(node).stream().findFirst();
+        registry.getSchema(SchemaLocation.of(JsonSchemas.META_SCHEMA)).validate(node).stream()
+            .findFirst();
     if (error.isPresent()) {
-      throw invalid(path(error.get(), field), "is not a JSON Schema: " + error.get().getMessage());
+      throw invalid(
+          JsonSchemas.fieldPath(error.get(), field),
+          "is not a JSON Schema: " + error.get().getMessage());
     }
     try {
       registry.getSchema(node);
@@ -80,7 +75,7 @@ class VariablesSchemas {
             k -> registry.getSchema((JsonNode) json.valueToTree(set.variablesSchema())));
     schema.validate((JsonNode) json.valueToTree(unwrapSecrets(variables))).stream()
         .filter(e -> !ABOUT_ABSENT.contains(e.getKeyword()))
-        .min(Comparator.comparing(e -> path(e, "variables")))
+        .min(Comparator.comparing(e -> JsonSchemas.fieldPath(e, "variables")))
         .ifPresent(
             e -> {
               throw new EmsException(
@@ -89,7 +84,7 @@ class VariablesSchemas {
                       + set.model()
                       + ": "
                       + e.getMessage(),
-                  path(e, "variables"));
+                  JsonSchemas.fieldPath(e, "variables"));
             });
   }
 
@@ -110,22 +105,5 @@ class VariablesSchemas {
 
   private static EmsException invalid(String field, String message) {
     return new EmsException(ErrorCode.VALIDATION_FAILED, "The variables schema " + message, field);
-  }
-
-  private static String path(Error error, String prefix) {
-    StringBuilder path = new StringBuilder(prefix);
-    NodePath location = error.getInstanceLocation();
-    for (int i = 0; i < location.getNameCount(); i++) {
-      Object element = location.getElement(i);
-      if (element instanceof Integer index) {
-        path.append('[').append(index).append(']');
-      } else {
-        path.append('.').append(element);
-      }
-    }
-    if (error.getProperty() != null && CHILD_KEYWORDS.contains(error.getKeyword())) {
-      path.append('.').append(error.getProperty());
-    }
-    return path.toString();
   }
 }

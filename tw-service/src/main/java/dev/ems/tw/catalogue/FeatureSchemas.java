@@ -4,14 +4,12 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
 import dev.ems.common.error.ErrorCode;
+import dev.ems.platform.web.JsonSchemas;
 import dev.ems.platform.web.Problems.FieldError;
 import dev.ems.tw.system.InvalidFieldsException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -25,16 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class FeatureSchemas {
 
-  private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
-  // Keywords whose error is about a named child the instance lacks or must not have.
-  private static final Set<String> CHILD_KEYWORDS =
-      Set.of("required", "additionalProperties", "unevaluatedProperties", "dependentRequired");
-
-  // Remote $refs are never fetched: a schema an operator posts must not make EMS call out.
-  private final SchemaRegistry registry =
-      SchemaRegistry.withDefaultDialect(
-          SpecificationVersion.DRAFT_2020_12,
-          b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+  private final SchemaRegistry registry = JsonSchemas.offlineRegistry();
   private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
   private final JsonMapper json;
 
@@ -46,7 +35,7 @@ public class FeatureSchemas {
   List<FieldError> checkSchema(Map<String, Object> schema, String prefix) {
     JsonNode node = json.valueToTree(schema);
     List<FieldError> errors =
-        registry.getSchema(SchemaLocation.of(META_SCHEMA)).validate(node).stream()
+        registry.getSchema(SchemaLocation.of(JsonSchemas.META_SCHEMA)).validate(node).stream()
             .map(e -> toFieldError(e, prefix))
             .toList();
     if (errors.isEmpty()) {
@@ -86,19 +75,6 @@ public class FeatureSchemas {
   }
 
   private static FieldError toFieldError(Error error, String prefix) {
-    StringBuilder path = new StringBuilder(prefix);
-    NodePath location = error.getInstanceLocation();
-    for (int i = 0; i < location.getNameCount(); i++) {
-      Object element = location.getElement(i);
-      if (element instanceof Integer index) {
-        path.append('[').append(index).append(']');
-      } else {
-        path.append('.').append(element);
-      }
-    }
-    if (error.getProperty() != null && CHILD_KEYWORDS.contains(error.getKeyword())) {
-      path.append('.').append(error.getProperty());
-    }
-    return new FieldError(path.toString(), error.getMessage());
+    return new FieldError(JsonSchemas.fieldPath(error, prefix), error.getMessage());
   }
 }
