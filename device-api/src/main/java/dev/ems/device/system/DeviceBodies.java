@@ -51,7 +51,8 @@ public class DeviceBodies {
     try {
       value = strict.readValue(bytes, type);
     } catch (DatabindException e) {
-      String field = path(e);
+      String path = StrictJson.fieldPath(e);
+      String field = path.isEmpty() ? "body" : path;
       throw new EmsException(
           ErrorCode.MALFORMED_REQUEST,
           "Field '" + field + "' is unknown, of the wrong type or holds a forbidden character",
@@ -78,20 +79,5 @@ public class DeviceBodies {
   private EmsException tooLarge() {
     return new EmsException(
         ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + maxBytes + " bytes");
-  }
-
-  private static String path(DatabindException e) {
-    StringBuilder path = new StringBuilder();
-    for (var ref : e.getPath()) {
-      if (ref.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(ref.getPropertyName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.isEmpty() ? "body" : path.toString();
   }
 }

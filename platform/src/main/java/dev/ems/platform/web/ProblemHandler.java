@@ -103,7 +103,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       }
     }
     if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
-      String field = path(bind);
+      String field = StrictJson.fieldPath(bind);
       return body(
           Problems.of(
               ErrorCode.MALFORMED_REQUEST,
@@ -126,21 +126,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     problem.setType(java.net.URI.create(code.typeUri()));
     problem.setProperty("code", code.code());
     return ResponseEntity.status(status).headers(headers).body(problem);
-  }
-
-  private static String path(DatabindException e) {
-    StringBuilder path = new StringBuilder();
-    for (var ref : e.getPath()) {
-      if (ref.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(ref.getPropertyName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
   }
 
   private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {

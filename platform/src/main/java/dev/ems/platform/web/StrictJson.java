@@ -54,6 +54,22 @@ public final class StrictJson {
     return new StrictJsonConverter(strict);
   }
 
+  /** The JSON path of the value a binding error is about ({@code tunnels[0].bytesIn}). */
+  public static String fieldPath(tools.jackson.databind.DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
   /** The first control character that text must not hold, or -1. */
   static int forbiddenControl(String text) {
     for (int i = 0; i < text.length(); i++) {
