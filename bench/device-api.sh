@@ -10,6 +10,9 @@
 # its heap, and so its GC pauses, with the four other services and the embedded Kafka client load.
 # Needs wrk, h2load (nghttp2-client) and nginx (apt-get install -y wrk nghttp2-client nginx).
 # The per-device rate limit stays on the path but is raised so that it does not limit the load.
+# COMPARE=tracing (issue 15): the reference is not nginx but a second own-JVM device-api with
+# tracing off (EMS_TRACING_ENABLED=false), measured interleaved with the first, which traces with
+# EMS_TRACING_SAMPLING=${SAMPLING:-0.1} (the default); the ratio is tracing's cost on the fetch path.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -36,14 +39,26 @@ API=8080
 if [ "${TARGET:-own-jvm}" = own-jvm ]; then
   API=8090
   echo "== starting device-api in its own JVM on :$API ($DEVICE_API_JAVA_OPTS)"
-  DEVICE_API_PORT=$API DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
-  SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:${EMS_PG_PORT:-15432}/ems" SPRING_DATASOURCE_USERNAME=postgres \
-  SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:${EMS_KAFKA_PORT:-19092}" DEVICE_API_INSTANCE_ID=bench \
-    "$JAVA_HOME/bin/java" $DEVICE_API_JAVA_OPTS -Xlog:gc:file="$OUT/device-api-gc.log" \
-    -jar device-api/target/device-api-*-exec.jar > "$OUT/device-api.log" 2>&1 &
-  OWN=$!
-  trap 'kill $SUITE $OWN 2>/dev/null; nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true' EXIT
-  until curl -sf -o /dev/null "http://127.0.0.1:$API/actuator/health"; do sleep 1; kill -0 $OWN || { tail -50 "$OUT/device-api.log"; exit 1; }; done
+  # own_api PORT NAME ENV...: a device-api in its own JVM, in the background ($! is its PID; not
+  # in a $(...) subshell, whose exit would run this script's EXIT trap and stop the suite)
+  own_api() { local port=$1 name=$2; shift 2
+    env "$@" DEVICE_API_PORT=$port DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
+    SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:${EMS_PG_PORT:-15432}/ems" SPRING_DATASOURCE_USERNAME=postgres \
+    SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:${EMS_KAFKA_PORT:-19092}" DEVICE_API_INSTANCE_ID=$name \
+    EMS_INTERNAL_API_KEY="$(cat "$OUT/ems/internal-api-key")" \
+      "$JAVA_HOME/bin/java" $DEVICE_API_JAVA_OPTS -Xlog:gc:file="$OUT/$name-gc.log" \
+      -jar device-api/target/device-api-*-exec.jar > "$OUT/$name.log" 2>&1 & }
+  await_api() { until curl -sf -o /dev/null "http://127.0.0.1:$1/actuator/health"; do sleep 1; kill -0 $2 || { tail -50 "$OUT/$3.log"; exit 1; }; done; }
+  if [ "${COMPARE:-nginx}" = tracing ]; then
+    own_api $API device-api EMS_TRACING_SAMPLING="${SAMPLING:-0.1}" EMS_TRACING_ENABLED=true; OWN=$!
+    own_api 8091 device-api-untraced EMS_TRACING_ENABLED=false; REF_PID=$!
+    trap 'kill $SUITE $OWN $REF_PID 2>/dev/null; nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true' EXIT
+    await_api 8091 $REF_PID device-api-untraced
+  else
+    own_api $API device-api; OWN=$!
+    trap 'kill $SUITE $OWN 2>/dev/null; nginx -c "$OUT/nginx.conf" -s stop 2>/dev/null || true' EXIT
+  fi
+  await_api $API $OWN device-api
 fi
 
 mkdir -p "$OUT/www/device/v1"; cp "$OUT/config.json" "$OUT/www/device/v1/config"
@@ -112,23 +127,35 @@ h2() { local log="$1"; shift; rm -f "$log"
   [ -f "$gc" ] && gcs="; device-api GC pauses $(tail -n +$((mark + 1)) "$gc" | grep -o '[0-9.]*ms$' | tr -d ms | sort -n | awk '{n++; m=$1} END {printf "%d, max %.1f ms", n, m}')"
   echo "$(pct "$log") ms, $(awk '$2>=400 || $2==0 {e++} END {print e+0}' "$log") errors, $(grep -o '[0-9.]* req/s' "$log.out" | head -1) [CPU s: device-api $(echo "$(cpu "${OWN:-$SUITE}") - $api0" | bc), suite $(echo "$(cpu "$SUITE") - $suite0" | bc), host steal $(($(steal) - steal0)) ms$gcs]"; }
 
+# the reference: nginx serving the same bytes, or (COMPARE=tracing) the untraced device-api
+REF=nginx; REF_URL=http://127.0.0.1:18080; REF200=(); REF304=(-H "If-None-Match: $NGINX_ETAG")
+H2_REF200=(); H2_REF304=(-H "If-None-Match: $NGINX_ETAG")
+if [ "${COMPARE:-nginx}" = tracing ]; then
+  REF="untraced device-api"; REF_URL=http://127.0.0.1:8091
+  REF200=(-s "$OUT/api200.lua"); REF304=(-s "$OUT/api304.lua")
+  H2_REF200=(-H "X-SSL-Client-Cert: $CERT"); H2_REF304=(-H "X-SSL-Client-Cert: $CERT" -H "If-None-Match: $API_ETAG")
+  echo "== comparing device-api traced (EMS_TRACING_SAMPLING=${SAMPLING:-0.1}) on :$API with untraced on :8091"
+fi
+
 # the JIT needs a while: the first seconds under load run at a fraction of the steady rate
 echo "== warm-up: ${WARMUP}s on each device-api path (not measured)"
-wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api200.lua" http://127.0.0.1:$API > /dev/null 2>&1
-wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api304.lua" http://127.0.0.1:$API > /dev/null 2>&1
+for url in http://127.0.0.1:$API $( [ "$REF_URL" = http://127.0.0.1:8091 ] && echo "$REF_URL" ); do
+  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api200.lua" "$url" > /dev/null 2>&1
+  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api304.lua" "$url" > /dev/null 2>&1
+done
 
 for round in $(seq "${ROUNDS:-2}"); do
   echo "== round $round: closed loop (wrk -t2 -c$CONNS -d${DURATION}s)"
-  N200=$(wrk_rps http://127.0.0.1:18080/device/v1/config)
+  N200=$(wrk_rps "${REF200[@]}" $REF_URL/device/v1/config)
   A200=$(wrk_rps -s "$OUT/api200.lua" http://127.0.0.1:$API)
-  N304=$(wrk_rps -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
+  N304=$(wrk_rps "${REF304[@]}" $REF_URL/device/v1/config)
   A304=$(wrk_rps -s "$OUT/api304.lua" http://127.0.0.1:$API)
   echo "== round $round: open loop (h2load --h1 -t2 -c$CONNS, $RATE req/s in all, ${DURATION}s, arrivals ${ARRIVALS:-spread})"
-  L_N200=$(h2 "$OUT/h2-n200-r$round.log" http://127.0.0.1:18080/device/v1/config)
+  L_N200=$(h2 "$OUT/h2-n200-r$round.log" "${H2_REF200[@]}" $REF_URL/device/v1/config)
   L_A200=$(h2 "$OUT/h2-a200-r$round.log" -H "X-SSL-Client-Cert: $CERT" http://127.0.0.1:$API/device/v1/config)
-  L_N304=$(h2 "$OUT/h2-n304-r$round.log" -H "If-None-Match: $NGINX_ETAG" http://127.0.0.1:18080/device/v1/config)
+  L_N304=$(h2 "$OUT/h2-n304-r$round.log" "${H2_REF304[@]}" $REF_URL/device/v1/config)
   L_A304=$(h2 "$OUT/h2-a304-r$round.log" -H "X-SSL-Client-Cert: $CERT" -H "If-None-Match: $API_ETAG" http://127.0.0.1:$API/device/v1/config)
-  printf '\n| round %s | nginx req/s | device-api req/s | ratio | open loop %s/s p50 / p99 ms: nginx | device-api |\n' "$round" "$RATE"
+  printf '\n| round %s | %s req/s | device-api req/s | ratio | open loop %s/s p50 / p99 ms: %s | device-api |\n' "$round" "$REF" "$RATE" "$REF"
   printf '|---|---|---|---|---|---|\n'
   printf '| 200 | %s | %s | %.2f | %s | %s |\n' "$N200" "$A200" "$(echo "$A200 / $N200" | bc -l)" "$L_N200" "$L_A200"
   printf '| 304 | %s | %s | %.2f | %s | %s |\n\n' "$N304" "$A304" "$(echo "$A304 / $N304" | bc -l)" "$L_N304" "$L_A304"

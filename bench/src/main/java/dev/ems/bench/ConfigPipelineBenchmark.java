@@ -161,7 +161,10 @@ public final class ConfigPipelineBenchmark {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       String device = devices.get(i % devices.size());
-      String body = "{\"variables\":{\"timezone\":\"Etc/" + tag + i + "\"}}";
+      // new input each time (the domain renders into dhcp), so each request makes a new version;
+      // the time zone must be a real IANA zone since issue 14
+      String body =
+          "{\"variables\":{\"timezone\":\"Europe/Berlin\",\"domain\":\"" + tag + i + ".bench\"}}";
       http.submit(
           new LeanHttp.Call(
               "POST",

@@ -18,12 +18,16 @@ import tools.jackson.databind.json.JsonMapper;
  * CLI: provisions N devices on sc-service (with an operator API key), requests a configuration for
  * each, then runs N simulated devices that enroll (own key pair), poll their config with ETag,
  * apply it, report the result and heartbeat with tunnel states — with injected faults — and prints
- * counters every 10 s.
+ * counters every 10 s. Heartbeats name the bundle the device runs; its ems-mgmt tunnel is up only
+ * while that bundle points the tunnel at {@code --mgmt-headend} ({@link ManagementTunnel}; default
+ * {@code EMS_MGMT_ENDPOINT} or sc-service's default of it), and {@code --tunnel-down} adds random
+ * outages on top.
  *
  * <pre>
  * java -cp device-simulator.jar dev.ems.simulator.DeviceSimulator \
  *   --sc=http://localhost:8081 --device-api=http://localhost:8080 --api-key=$KEY \
- *   --devices=100 --poll=30s --heartbeat=60s --duration=5m --fail-apply=0.02 --tunnel-down=0.05
+ *   --devices=100 --poll=30s --heartbeat=60s --duration=5m --fail-apply=0.02 --tunnel-down=0.05 \
+ *   --mgmt-headend=ems.example.net
  * </pre>
  */
 public final class DeviceSimulator {
@@ -42,6 +46,7 @@ public final class DeviceSimulator {
     double failApply = Double.parseDouble(o.getOrDefault("fail-apply", "0"));
     double tunnelDown = Double.parseDouble(o.getOrDefault("tunnel-down", "0"));
     String header = o.getOrDefault("cert-header", "X-SSL-Client-Cert");
+    String headend = o.getOrDefault("mgmt-headend", ManagementTunnel.defaultHeadend());
     if (apiKey == null) {
       System.err.println("--api-key is required (an OPERATOR key of sc-service)");
       System.exit(2);
@@ -76,18 +81,22 @@ public final class DeviceSimulator {
                   if (status == 200) {
                     fetched.incrementAndGet();
                     boolean ok = ThreadLocalRandom.current().nextDouble() >= failApply;
-                    device.reportApply(ok, ok ? null : "simulated apply failure");
+                    device.apply(ok ? null : "simulated apply failure");
                     applied.incrementAndGet();
                   } else if (status == 304) {
                     notModified.incrementAndGet();
                   } else if (status != 404) {
                     errors.incrementAndGet();
                   }
+                  // issue 18: renew at two thirds of the certificate's lifetime (EST reenroll)
+                  if (device.renewalDue(java.time.Instant.now()) && device.renew() != 200) {
+                    errors.incrementAndGet();
+                  }
                   if (System.nanoTime() >= nextBeat) {
                     String state =
                         ThreadLocalRandom.current().nextDouble() < tunnelDown
-                            ? "DOWN"
-                            : "ESTABLISHED";
+                            ? ManagementTunnel.DOWN
+                            : device.managementTunnel(headend);
                     if (device.heartbeat(uptime, state).statusCode() == 200) {
                       beats.incrementAndGet();
                     } else {

@@ -1,5 +1,6 @@
 package dev.ems.simulator;
 
+import dev.ems.common.signing.ConfigSignatures;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -39,13 +41,19 @@ public final class SimulatedDevice {
   private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final HttpClient http;
-  private final String deviceApi;
+  private String deviceApi;
   private final String serial;
   private final String certHeader;
-  private final KeyPair keys;
+  private KeyPair keys;
   private String certificatePem;
+  private String chainPem;
   private String deviceId;
   private Config config;
+  private Config running;
+  private final BundleVerifier verifier = new BundleVerifier();
+  private String configSignature;
+  private String lastRefusal;
+  private final DeviceCommands commands = new DeviceCommands();
 
   public SimulatedDevice(HttpClient http, String deviceApi, String serial, String certHeader)
       throws Exception {
@@ -53,9 +61,23 @@ public final class SimulatedDevice {
     this.deviceApi = deviceApi;
     this.serial = serial;
     this.certHeader = certHeader;
+    this.keys = newKeys();
+  }
+
+  private static KeyPair newKeys() throws Exception {
     var generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
-    this.keys = generator.generateKeyPair();
+    return generator.generateKeyPair();
+  }
+
+  /** Talks to another device-api from now on (a load balancer moving it to another replica). */
+  public void useDeviceApi(String deviceApi) {
+    this.deviceApi = deviceApi;
+  }
+
+  /** The device-api this device talks to. */
+  public String deviceApiUrl() {
+    return deviceApi;
   }
 
   public String serial() {
@@ -70,9 +92,40 @@ public final class SimulatedDevice {
     return config;
   }
 
+  /** The configuration the device runs: the last one it reported APPLIED (null before). */
+  public Config running() {
+    return running;
+  }
+
+  /** The sha256 of the bundle the device runs, sent in every heartbeat; null before the first. */
+  public String runningSha() {
+    return running == null ? null : running.bundle().get("sha256").asString();
+  }
+
+  /** The state of the ems-mgmt tunnel the running bundle gives towards {@code headend}. */
+  public String managementTunnel(String headend) {
+    return ManagementTunnel.state(running == null ? null : running.bundle(), headend);
+  }
+
   /** The certificate EMS issued to this device (PEM), or null before enrollment. */
   public String certificatePem() {
     return certificatePem;
+  }
+
+  /** The CA chain enrollment returned with the certificate (issuing CA first), or null. */
+  public String chainPem() {
+    return chainPem;
+  }
+
+  /**
+   * The device's private key as PKCS#8 PEM, for the device's own IKE daemon (it never leaves the
+   * device: a real one keeps it where strongSwan reads it, {@code /etc/swanctl/private/}).
+   */
+  public String privateKeyPem() {
+    String base64 =
+        java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(keys.getPrivate().getEncoded());
+    return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
   }
 
   /** Enrolls; returns the HTTP status (200 when enrolled). */
@@ -84,9 +137,97 @@ public final class SimulatedDevice {
     if (response.statusCode() == 200) {
       JsonNode result = JSON.readTree(response.body());
       certificatePem = result.get("certificatePem").asString();
+      chainPem = result.has("chainPem") ? result.get("chainPem").asString() : null;
       deviceId = result.get("deviceId").asString();
+      trustSigningKeys(result);
     }
     return response.statusCode();
+  }
+
+  /**
+   * Enrolls over EST (RFC 7030 {@code simpleenroll}, HTTP Basic serial:token, base64 PKCS#10);
+   * returns the HTTP status (200 when enrolled). The device id is the certificate's CN.
+   */
+  public int estEnroll(String bootstrapToken) throws Exception {
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((serial + ":" + bootstrapToken).getBytes(StandardCharsets.UTF_8));
+    var response =
+        send(
+            HttpRequest.newBuilder(URI.create(deviceApi + "/.well-known/est/simpleenroll"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/pkcs10")
+                .header("Content-Transfer-Encoding", "base64")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        EstCodec.base64(request(keys, "CN=" + serial))))
+                .build());
+    if (response.statusCode() == 200) {
+      certificatePem = EstCodec.firstCertificatePem(response.body());
+      deviceId = commonName(EstCodec.parse(certificatePem).getSubjectX500Principal().getName());
+    }
+    return response.statusCode();
+  }
+
+  /**
+   * The CN of a subject ({@code CN=<device id>,O=<tenant>} since issue 19, {@code CN=<id>} before).
+   */
+  static String commonName(String subject) throws javax.naming.InvalidNameException {
+    for (var rdn : new javax.naming.ldap.LdapName(subject).getRdns()) {
+      if ("CN".equalsIgnoreCase(rdn.getType())) {
+        return String.valueOf(rdn.getValue());
+      }
+    }
+    throw new IllegalStateException("no CN in " + subject);
+  }
+
+  /** Whether two thirds of the current certificate's lifetime have passed (time to renew). */
+  public boolean renewalDue(Instant now) throws Exception {
+    if (certificatePem == null) {
+      return false;
+    }
+    var certificate = EstCodec.parse(certificatePem);
+    Instant from = certificate.getNotBefore().toInstant();
+    Instant to = certificate.getNotAfter().toInstant();
+    return !now.isBefore(
+        from.plus(java.time.Duration.between(from, to).multipliedBy(2).dividedBy(3)));
+  }
+
+  /**
+   * Renews through EST {@code simplereenroll} with the current certificate, for a new key. The
+   * device keeps the old certificate and key until a request with the new ones succeeds; returns
+   * the status of the re-enrollment (200 when renewed and the new certificate works).
+   */
+  public int renew() throws Exception {
+    KeyPair next = newKeys();
+    String subject = EstCodec.parse(certificatePem).getSubjectX500Principal().getName();
+    var request =
+        HttpRequest.newBuilder(URI.create(deviceApi + "/.well-known/est/simplereenroll"))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/pkcs10")
+            .header("Content-Transfer-Encoding", "base64")
+            .POST(HttpRequest.BodyPublishers.ofString(EstCodec.base64(request(next, subject))));
+    authenticate(request);
+    var response = send(request.build());
+    if (response.statusCode() != 200) {
+      return response.statusCode();
+    }
+    String renewed = EstCodec.firstCertificatePem(response.body());
+    var probe =
+        HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config-signing-keys"))
+            .timeout(REQUEST_TIMEOUT)
+            .header(certHeader, URLEncoder.encode(renewed, StandardCharsets.UTF_8))
+            .GET()
+            .build();
+    int probed = send(probe).statusCode();
+    if (probed != 200) {
+      // the new certificate does not work (yet): keep serving with the old one
+      return probed;
+    }
+    certificatePem = renewed;
+    keys = next;
+    return 200;
   }
 
   /** Polls the configuration with the ETag it has; returns 200, 304 or an error status. */
@@ -107,8 +248,58 @@ public final class SimulatedDevice {
               bundle.get("version").asInt(),
               response.headers().firstValue("ETag").orElseThrow(),
               bundle);
+      configSignature = response.headers().firstValue(ConfigSignatures.HEADER).orElse(null);
     }
     return response.statusCode();
+  }
+
+  /**
+   * Applies the fetched configuration as a device does: only if its signature verifies (issue
+   * 14.7), else it reports FAILED with {@code signature: <reason>} and applies nothing. {@code
+   * applyError} is a simulated failure of the apply itself (null: it works). Returns the report's
+   * HTTP status.
+   */
+  public int apply(String applyError) throws Exception {
+    lastRefusal = verifySignature();
+    if (lastRefusal != null) {
+      if (!verifier.knows(ConfigSignatures.kidOf(configSignature))) {
+        // a key whose chain pki-service has not published yet (a tenant's first bundle): the next
+        // poll fetches the bundle again instead of a 304, and verifies it again
+        config = new Config(config.version(), "\"unverified\"", config.bundle());
+      }
+      return reportApply(false, lastRefusal);
+    }
+    return reportApply(applyError == null, applyError);
+  }
+
+  /** Why the last {@link #apply} refused the bundle, or null when its signature verified. */
+  public String lastRefusal() {
+    return lastRefusal;
+  }
+
+  private String verifySignature() throws Exception {
+    String kid = ConfigSignatures.kidOf(configSignature);
+    if (kid != null && !verifier.knows(kid)) {
+      // a key from after enrollment (a rotation): fetch the tenant's current chains
+      var request =
+          HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config-signing-keys"))
+              .timeout(REQUEST_TIMEOUT)
+              .GET();
+      authenticate(request);
+      var response = send(request.build());
+      if (response.statusCode() == 200) {
+        verifier.addChains(JSON.readTree(response.body()).get("keys"));
+      }
+    }
+    return verifier.check(config.bundle(), configSignature);
+  }
+
+  private void trustSigningKeys(JsonNode enrollment) {
+    JsonNode caBundle = enrollment.get("caBundlePem");
+    if (caBundle != null && !caBundle.isNull()) {
+      verifier.trust(caBundle.asString());
+    }
+    verifier.addChains(enrollment.get("configSigningKeys"));
   }
 
   /** Reports applying the fetched configuration (or failing to). */
@@ -128,10 +319,21 @@ public final class SimulatedDevice {
                 applied ? "APPLIED" : "FAILED",
                 "error",
                 error);
+    nowRunning(applied);
     return send(post("/device/v1/config-status", JSON.writeValueAsString(body), true)).statusCode();
   }
 
-  /** Sends a heartbeat; returns the response (its body lists pending commands). */
+  /** An applied configuration is the one the device runs; after a failure it keeps the old one. */
+  private void nowRunning(boolean applied) {
+    if (applied) {
+      running = config;
+    }
+  }
+
+  /**
+   * Sends a heartbeat naming the bundle the device runs ({@code configSha256}, left out before it
+   * runs one); returns the response (its body lists pending commands).
+   */
   public HttpResponse<String> heartbeat(long uptimeSeconds, String mgmtTunnelState)
       throws Exception {
     Map<String, Object> tunnel =
@@ -142,17 +344,48 @@ public final class SimulatedDevice {
             "bytesOut", uptimeSeconds * 900,
             "packetsIn", uptimeSeconds * 3,
             "packetsOut", uptimeSeconds * 2);
-    Map<String, Object> body =
-        Map.of(
-            "sentAt",
-            Instant.now().toString(),
-            "uptimeSeconds",
-            uptimeSeconds,
-            "firmware",
-            "OpenWrt 24.10.1",
-            "tunnels",
-            List.of(tunnel));
-    return send(post("/device/v1/heartbeat", JSON.writeValueAsString(body), true));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("sentAt", Instant.now().toString());
+    body.put("uptimeSeconds", uptimeSeconds);
+    body.put("firmware", "OpenWrt 24.10.1");
+    body.put("tunnels", List.of(tunnel));
+    if (runningSha() != null) {
+      body.put("configSha256", runningSha());
+    }
+    commands.sendResults(this::sendResult);
+    List<String> acknowledging = commands.toAcknowledge();
+    if (!acknowledging.isEmpty()) {
+      body.put("acknowledgedCommands", acknowledging);
+    }
+    var response = send(post("/device/v1/heartbeat", JSON.writeValueAsString(body), true));
+    if (response.statusCode() == 200) {
+      commands.onHeartbeatResponse(acknowledging, JSON.readTree(response.body()));
+      commands.sendResults(this::sendResult);
+    }
+    return response;
+  }
+
+  /** Runs a command (simulated: it succeeds) by posting its check result; returns the status. */
+  private int sendResult(String commandId) throws Exception {
+    String body =
+        JSON.writeValueAsString(
+            Map.of("commandId", commandId, "status", "SUCCEEDED", "output", "simulated " + serial));
+    return send(post("/device/v1/check-results", body, true)).statusCode();
+  }
+
+  /** Command ids this device ran, each once however often it was handed out. */
+  public java.util.Set<String> executedCommands() {
+    return commands.executed();
+  }
+
+  /** Command ids whose check result device-api accepted from this device. */
+  public java.util.Set<String> commandResultsAccepted() {
+    return commands.resultsAccepted();
+  }
+
+  /** How often a command this device already ran was handed out again (not yet acknowledged). */
+  public int commandsHandedOutAgain() {
+    return commands.handedOutAgain();
   }
 
   private HttpRequest post(String path, String body, boolean authenticated) {
@@ -178,11 +411,15 @@ public final class SimulatedDevice {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private String csr() throws Exception {
+  private static org.bouncycastle.pkcs.PKCS10CertificationRequest request(
+      KeyPair keys, String subject) throws Exception {
     var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
-    var csr =
-        new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + serial), keys.getPublic())
-            .build(signer);
+    return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+        .build(signer);
+  }
+
+  private String csr() throws Exception {
+    var csr = request(keys, "CN=" + serial);
     return "-----BEGIN CERTIFICATE REQUEST-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(csr.getEncoded())
         + "\n-----END CERTIFICATE REQUEST-----\n";

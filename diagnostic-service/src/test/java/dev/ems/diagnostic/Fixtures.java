@@ -49,7 +49,7 @@ public final class Fixtures {
   public static HeartbeatReceived heartbeat(UUID device, Instant at, Map<String, String> tunnels) {
     List<TunnelStatus> list = new ArrayList<>();
     tunnels.forEach((name, state) -> list.add(new TunnelStatus(name, state, 1, 2, 3, 4, at)));
-    return new HeartbeatReceived(device, at, at, 100, "fw-1", list);
+    return new HeartbeatReceived(device, at, at, 100, "fw-1", list, null);
   }
 
   public static void send(EventEnvelope<HeartbeatReceived> heartbeat) {

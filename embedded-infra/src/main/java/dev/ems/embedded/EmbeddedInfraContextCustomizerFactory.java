@@ -1,6 +1,8 @@
 package dev.ems.embedded;
 
 import java.util.List;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
@@ -10,7 +12,9 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Points every Spring test context at {@link TestInfrastructure}. The properties resolve lazily, so
- * a slice test that never touches the database or Kafka starts neither.
+ * a slice test that never touches the database or Kafka starts neither. With {@code
+ * EMS_TEST_INFRA=containers} on a Docker host the context also gets Testcontainers' PostgreSQL and
+ * Kafka as {@code @ServiceConnection} beans ({@link ContainersConfiguration}).
  */
 public class EmbeddedInfraContextCustomizerFactory implements ContextCustomizerFactory {
 
@@ -20,11 +24,20 @@ public class EmbeddedInfraContextCustomizerFactory implements ContextCustomizerF
     return new Customizer();
   }
 
+  private static final String CONTAINERS = "emsTestContainers";
+
   private record Customizer() implements ContextCustomizer {
     @Override
     public void customizeContext(
         ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
       context.getEnvironment().getPropertySources().addFirst(new LazyInfraPropertySource());
+      if (TestInfrastructure.containers()
+          && context instanceof BeanDefinitionRegistry registry
+          && !registry.containsBeanDefinition(CONTAINERS)) {
+        // @ServiceConnection beans: Boot's connection details come from the containers
+        registry.registerBeanDefinition(
+            CONTAINERS, new RootBeanDefinition(ContainersConfiguration.class));
+      }
     }
   }
 
@@ -38,7 +51,7 @@ public class EmbeddedInfraContextCustomizerFactory implements ContextCustomizerF
     public Object getProperty(String name) {
       return switch (name) {
         case "spring.datasource.url" -> TestInfrastructure.jdbcUrl();
-        case "spring.kafka.bootstrap-servers" -> TestInfrastructure.kafka().bootstrapServers();
+        case "spring.kafka.bootstrap-servers" -> TestInfrastructure.kafkaBootstrapServers();
         case "ems.platform.bootstrap-admin-key" -> TestInfrastructure.ADMIN_KEY;
         case "ems.platform.bootstrap-tenant" -> TestInfrastructure.BOOTSTRAP_TENANT;
         case "pki.internal-api-key", "device-api.pki.internal-api-key" ->

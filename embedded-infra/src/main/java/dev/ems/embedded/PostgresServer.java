@@ -34,6 +34,11 @@ public final class PostgresServer implements AutoCloseable {
               // the owner stops it, after the services that use it
               .setRegisterShutdownHook(false)
               .setServerConfig("max_connections", "300")
+              // zonky's default is off: a SIGKILL of the server then loses the last commits it
+              // acknowledged (their WAL still in its memory). This server keeps the suite's data
+              // (./ems up), so a commit waits for its WAL write (issue 16, EmbeddedInfraIT). Its
+              // fsync stays off (zonky's -F): an operating-system crash may still lose commits
+              .setServerConfig("synchronous_commit", "on")
               .start());
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);

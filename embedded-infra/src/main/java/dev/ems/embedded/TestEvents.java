@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes and reads EMS events on the test broker ({@link TestInfrastructure#kafka()}), as
- * another service would: CloudEvents binary mode, device id as key.
+ * Publishes and reads EMS events on the test broker ({@link
+ * TestInfrastructure#kafkaBootstrapServers()}), as another service would: CloudEvents binary mode,
+ * device id as key.
  */
 public final class TestEvents {
 
@@ -108,7 +109,7 @@ public final class TestEvents {
       Map<String, Object> props =
           Map.of(
               ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              TestInfrastructure.kafka().bootstrapServers(),
+              TestInfrastructure.kafkaBootstrapServers(),
               ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
               StringSerializer.class,
               ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
@@ -135,7 +136,7 @@ public final class TestEvents {
   private static Map<String, Object> consumerProps() {
     return Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        TestInfrastructure.kafka().bootstrapServers(),
+        TestInfrastructure.kafkaBootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG,
         "test-reader-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

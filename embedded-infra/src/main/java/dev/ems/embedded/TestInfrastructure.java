@@ -25,6 +25,15 @@ public final class TestInfrastructure {
 
   public static final String POSTGRES_URL_ENV = "EMS_TEST_POSTGRES_URL";
 
+  /**
+   * {@code containers}: Testcontainers' PostgreSQL and Kafka instead of the embedded ones, when a
+   * Docker engine answers (else the embedded path, with a warning). Unset: embedded (the default,
+   * and what CI runs).
+   */
+  public static final String INFRA_ENV = "EMS_TEST_INFRA";
+
+  private static Boolean containers;
+
   /** The bootstrap admin API key every test context registers. */
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
 
@@ -93,13 +102,15 @@ public final class TestInfrastructure {
   public static Map<String, String> springProperties() {
     return Map.of(
         "spring.datasource.url", jdbcUrl(),
-        "spring.kafka.bootstrap-servers", kafka().bootstrapServers(),
+        "spring.kafka.bootstrap-servers", kafkaBootstrapServers(),
         "ems.platform.bootstrap-admin-key", ADMIN_KEY,
         "ems.platform.bootstrap-tenant", BOOTSTRAP_TENANT,
         "pki.internal-api-key", INTERNAL_API_KEY,
         "device-api.pki.internal-api-key", INTERNAL_API_KEY,
         "pki.key-encryption-key", PKI_KEY_ENCRYPTION_KEY,
-        "sc.secrets-key", SC_SECRETS_KEY);
+        "sc.secrets-key", SC_SECRETS_KEY,
+        // every trace recorded in tests (production default: EMS_TRACING_SAMPLING 0.1)
+        "management.tracing.sampling.probability", "1.0");
   }
 
   private static String randomHex(int bytes) {
@@ -114,8 +125,39 @@ public final class TestInfrastructure {
     return Base64.getEncoder().encodeToString(b);
   }
 
+  /** Whether this JVM runs on Testcontainers ({@link #INFRA_ENV}) rather than embedded. */
+  public static synchronized boolean containers() {
+    if (containers == null) {
+      boolean asked = "containers".equalsIgnoreCase(System.getenv(INFRA_ENV));
+      containers = asked && dockerAvailable();
+      if (asked && !containers) {
+        System.err.println(
+            INFRA_ENV + "=containers but no Docker engine answers: embedded PostgreSQL and Kafka");
+      }
+    }
+    return containers;
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return ContainerInfrastructure.dockerAvailable();
+    } catch (LinkageError e) {
+      return false; // Testcontainers is not on this classpath (the launcher excludes it)
+    }
+  }
+
+  /** The Kafka bootstrap servers of this JVM's broker (embedded or container). */
+  public static String kafkaBootstrapServers() {
+    return containers()
+        ? ContainerInfrastructure.kafka().getBootstrapServers()
+        : kafka().bootstrapServers();
+  }
+
   /** JDBC URL (user included) of this JVM's test database. */
   public static synchronized String jdbcUrl() {
+    if (jdbcUrl == null && containers()) {
+      jdbcUrl = ContainerInfrastructure.jdbcUrl();
+    }
     if (jdbcUrl == null) {
       String external = System.getenv(POSTGRES_URL_ENV);
       String database =
@@ -131,8 +173,15 @@ public final class TestInfrastructure {
     return jdbcUrl;
   }
 
-  /** This JVM's Kafka broker, running. */
+  /**
+   * This JVM's embedded Kafka broker, running; tests that stop and start it (outages) need the
+   * embedded path. With {@link #INFRA_ENV}{@code =containers} use {@link #kafkaBootstrapServers()}.
+   */
   public static synchronized KafkaBroker kafka() {
+    if (containers()) {
+      throw new IllegalStateException(
+          "this test needs the embedded broker; it does not run with " + INFRA_ENV + "=containers");
+    }
     if (kafka == null) {
       kafka = KafkaBroker.temporary().start();
       atExit(kafka::stop);

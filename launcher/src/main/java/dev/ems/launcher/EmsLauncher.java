@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  * variable or else made at random on first start and kept beside the data, readable by the owner
  * only: {@code EMS_BOOTSTRAP_ADMIN_KEY} ({@code .ems/admin-key}), {@code EMS_INTERNAL_API_KEY}
  * ({@code .ems/internal-api-key}), {@code EMS_PKI_KEY_ENCRYPTION_KEY} ({@code
- * .ems/pki-key-encryption-key}), {@code EMS_SECRETS_KEY} ({@code .ems/secrets-key}).
+ * .ems/pki-key-encryption-key}), {@code EMS_SECRETS_KEY} ({@code .ems/secrets-key}). {@code
+ * EMS_FAULT_CONTROL=true} (bench/chaos.sh only) lets files stop Kafka and PostgreSQL ({@link
+ * FaultControl}).
  */
 public final class EmsLauncher {
 
@@ -44,6 +46,11 @@ public final class EmsLauncher {
     // five applications share one logback context: configure it once (logback.xml) instead of
     // letting each application re-initialise it
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    // EMS_LOG_FORMAT=json: JSON lines (logback-json.xml) instead of the readable console; set
+    // before the first logger exists, when Logback reads its configuration
+    if ("json".equalsIgnoreCase(env("EMS_LOG_FORMAT", "console").strip())) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
     Path home = Path.of(env("EMS_HOME", ".ems")).toAbsolutePath();
     Files.createDirectories(home);
     // data of a run from before the key-encryption key was generated has its CA keys under the old
@@ -95,6 +102,14 @@ public final class EmsLauncher {
       postgres.close();
       throw e;
     }
+    var currentPostgres = new java.util.concurrent.atomic.AtomicReference<>(postgres);
+    if ("true".equalsIgnoreCase(env("EMS_FAULT_CONTROL", "false"))) {
+      FaultControl.watch(
+          home,
+          kafka,
+          currentPostgres,
+          () -> PostgresServer.start(home.resolve("postgres"), pgPort));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -103,7 +118,10 @@ public final class EmsLauncher {
                   System.out.println("EMS: stopping");
                   suite.close();
                   kafka.stop();
-                  postgres.close();
+                  PostgresServer running = currentPostgres.get();
+                  if (running != null) {
+                    running.close();
+                  }
                   System.out.println("EMS: stopped");
                   stopped.countDown();
                 },

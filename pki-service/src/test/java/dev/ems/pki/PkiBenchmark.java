@@ -75,7 +75,7 @@ class PkiBenchmark {
         i -> {
           var csr = CsrValidator.parse(csrs.get(i % csrs.size()));
           // the serial, not toString(): printing the certificates would cost more than making them
-          return ca.issue(entity, csr.request(), csr.publicKey(), java.time.Period.ofDays(365))
+          return ca.issue(entity, csr.request(), csr.publicKey(), java.time.Duration.ofDays(365))
               .certificate()
               .getSerialNumber()
               .toString(16);

@@ -44,7 +44,7 @@ public final class PkiTestSupport {
                 .contentType(MediaType.APPLICATION_JSON)
                 .content(
                     """
-                    {"name":"%s","subjectDn":"CN=%s,OU=Devices,O=ACME",
+                    {"name":"%s","subjectDn":"CN=%s,OU=Devices,O=default",
                      "certificateProfile":"device","dnsNames":["cpe.example.net"]}"""
                         .formatted(name, name)))
         .andExpect(

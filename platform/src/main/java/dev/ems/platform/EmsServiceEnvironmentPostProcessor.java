@@ -1,5 +1,6 @@
 package dev.ems.platform;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -22,16 +23,25 @@ class EmsServiceEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
       if (source instanceof Class<?> type) {
         EmsService service = AnnotatedElementUtils.findMergedAnnotation(type, EmsService.class);
         if (service != null) {
-          environment
-              .getPropertySources()
-              .addLast(
-                  new MapPropertySource(
-                      "emsService",
-                      Map.of(
-                          "spring.config.name",
-                          "ems-platform," + service.value(),
-                          "spring.application.name",
-                          service.value())));
+          Map<String, Object> properties = new HashMap<>();
+          properties.put("spring.config.name", "ems-platform," + service.value());
+          properties.put("spring.application.name", service.value());
+          // OTLP span export only when an endpoint is given: Boot creates the exporter as soon as
+          // the endpoint property exists, even blank, so it is set here and not in the yml
+          // logback-spring.xml: ECS JSON lines for EMS_LOG_FORMAT=json, the readable console else
+          String format = environment.getProperty("EMS_LOG_FORMAT", "console").strip();
+          properties.put(
+              "ems.logging.appender",
+              "json".equalsIgnoreCase(format) ? "CONSOLE_json" : "CONSOLE_console");
+          String otlp = environment.getProperty("EMS_OTLP_ENDPOINT");
+          if (otlp != null && !otlp.isBlank()) {
+            // like OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base URL, traces go to /v1/traces
+            String base = otlp.strip().replaceAll("/+$", "");
+            properties.put(
+                "management.opentelemetry.tracing.export.otlp.endpoint",
+                base.endsWith("/v1/traces") ? base : base + "/v1/traces");
+          }
+          environment.getPropertySources().addLast(new MapPropertySource("emsService", properties));
           return;
         }
       }

@@ -1,7 +1,10 @@
 package dev.ems.platform;
 
 import dev.ems.common.envelope.CloudEventCodec;
+import dev.ems.platform.apidocs.ApiDocs;
+import dev.ems.platform.audit.AuditConfiguration;
 import dev.ems.platform.kafka.KafkaConfiguration;
+import dev.ems.platform.metrics.MetricsConfiguration;
 import dev.ems.platform.outbox.OutboxConfiguration;
 import dev.ems.platform.security.SecurityConfiguration;
 import dev.ems.platform.tenant.TenantConfiguration;
@@ -32,7 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @EnableConfigurationProperties(PlatformProperties.class)
-@Import({OutboxConfiguration.class, KafkaConfiguration.class, TenantConfiguration.class})
+@Import({
+  OutboxConfiguration.class,
+  KafkaConfiguration.class,
+  TenantConfiguration.class,
+  MetricsConfiguration.class,
+  AuditConfiguration.class,
+  ApiDocs.class
+})
 public class PlatformAutoConfiguration {
 
   @Bean

@@ -193,18 +193,7 @@ class DeviceTrustSuiteIT {
 
   private static JsonNode call(String key, String method, String path, Object body)
       throws Exception {
-    var response =
-        RawHttp.send(
-            suite.port("sc-service"),
-            method,
-            path,
-            "Bearer " + key,
-            body == null ? null : "application/json",
-            body == null ? null : json.writeValueAsBytes(body));
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isBetween(200, 299);
-    return json.readTree(response.body());
+    return SuiteHttp.call(suite, key, method, path, body);
   }
 
   private static String serial() {

@@ -8,9 +8,7 @@ import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
 import dev.ems.launcher.Suite;
 import dev.ems.simulator.SimulatedDevice;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -164,17 +162,6 @@ class FeatureRolloutSuiteIT {
 
   private static HttpResponse<String> send(String method, String service, String path, String body)
       throws Exception {
-    var builder =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + suite.port(service) + path))
-            .header("Authorization", ADMIN);
-    if (body != null) {
-      builder.header("Content-Type", "application/json");
-    }
-    builder.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    return SuiteHttp.send(suite, method, service, path, body);
   }
 }

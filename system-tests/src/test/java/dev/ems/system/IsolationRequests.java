@@ -41,14 +41,18 @@ final class IsolationRequests {
           Map.entry("alerts", Kind.ALERT),
           Map.entry("end-entities", Kind.END_ENTITY),
           Map.entry("certificates", Kind.CERTIFICATE),
-          Map.entry("api-keys", Kind.API_KEY));
+          Map.entry("api-keys", Kind.API_KEY),
+          Map.entry("change-sets", Kind.CHANGE_SET),
+          Map.entry("webhooks", Kind.WEBHOOK),
+          Map.entry("deliveries", Kind.WEBHOOK_DELIVERY));
 
   /**
-   * Not tenant resources: system administration (refused below the system tenant by design) and the
-   * CAs, which every tenant shares.
+   * Not tenant resources: system administration (refused below the system tenant by design:
+   * tenants, dead letters, which mix tenants) and the CAs, which every tenant shares.
    */
   private static final List<String> NOT_TENANT_RESOURCES =
-      List.of("/api/v1/tenants", "/api/v1/cas", "/api/v1/templates/_builtin");
+      List.of(
+          "/api/v1/tenants", "/api/v1/cas", "/api/v1/templates/_builtin", "/api/v1/dead-letters");
 
   /** PUTs that create in the caller's own namespace: B gets its own, as for any unused name. */
   static final Set<String> UPSERTS =
@@ -184,6 +188,24 @@ final class IsolationRequests {
       case "POST /api/v1/end-entities/{name}/keystores" ->
           List.of("{\"password\":\"b-was-here-123\",\"keyAlgorithm\":\"EC_P256\"}");
       case "POST /api/v1/certificates/{serial}/revoke" -> List.of("{\"reason\":\"keyCompromise\"}");
+      case "POST /api/v1/mgmt-headend/bundles" ->
+          List.of("{\"pool\":\"10.255.64.0/24\",\"innerAddress\":\"10.255.0.1\"}");
+      case "PUT /api/v1/mgmt-headend/sas" -> List.of("{\"listSas\":\"list-sas reply {}\\n\"}");
+      case "PUT /api/v1/sites/{id}/maintenance-window" ->
+          List.of(
+              "{\"days\":[\"MONDAY\"],\"start\":\"01:00\",\"durationMinutes\":30,"
+                  + "\"timeZone\":\"UTC\"}");
+      case "PUT /api/v1/change-sets/{id}" ->
+          List.of(
+              "{\"apply\":\"NOW\",\"operations\":[{\"type\":\"TEMPLATE_SET\",\"model\":"
+                  + "\"b-model\",\"files\":{\"/etc/config/b\":\"config b 'b'\\n\"}}]}");
+      case "POST /api/v1/webhooks" ->
+          List.of(
+              "{\"url\":\"https://203.0.113.10/b-hook\",\"eventTypes\":[\"dev.ems.DeviceCreated\"]}");
+      case "PUT /api/v1/webhooks/{id}" ->
+          List.of(
+              "{\"url\":\"https://203.0.113.10/b-hook\",\"eventTypes\":"
+                  + "[\"dev.ems.HealthChanged\"],\"enabled\":true}");
       default -> List.of("{}");
     };
   }

@@ -24,6 +24,14 @@ public final class CloudEventCodec {
   public static final String H_TIME = "ce_time";
   public static final String H_SUBJECT = "ce_subject";
   public static final String H_TENANT = "ce_tenant";
+
+  /**
+   * CloudEvents distributed-tracing extension: the W3C trace context of the transaction that wrote
+   * the event. Set by the outbox relay, not by {@link #encode}; consumers resume the trace from it.
+   */
+  public static final String H_TRACEPARENT = "ce_traceparent";
+
+  public static final String H_TRACESTATE = "ce_tracestate";
   public static final String H_CONTENT_TYPE = "content-type";
   public static final String JSON = "application/json";
 

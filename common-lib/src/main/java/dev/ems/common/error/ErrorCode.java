@@ -13,6 +13,10 @@ public enum ErrorCode {
   BOOTSTRAP_TOKEN_EXPIRED("bootstrap-token-expired", 401, "The bootstrap token has expired"),
   BOOTSTRAP_TOKEN_USED("bootstrap-token-used", 409, "The bootstrap token was already used"),
   CERTIFICATE_REVOKED("certificate-revoked", 401, "The device certificate is revoked"),
+  CERTIFICATE_EXPIRED("certificate-expired", 401, "The device certificate has expired"),
+  CERTIFICATE_UNKNOWN(
+      "certificate-unknown", 401, "The certificate is not this device's EMS certificate"),
+  KEY_REUSED("key-reused", 422, "The key was already certified for this device"),
   RATE_LIMITED("rate-limited", 429, "Too many requests from this device"),
   FORBIDDEN("forbidden", 403, "The credentials do not allow this operation"),
   NOT_FOUND("not-found", 404, "No such resource"),
@@ -46,6 +50,9 @@ public enum ErrorCode {
   INTERNAL_ERROR("internal-error", 500, "Internal error"),
   ALERT_NOT_FOUND("alert-not-found", 404, "No such alert"),
   CHECK_NOT_FOUND("check-not-found", 404, "No such check"),
+  COMMAND_NOT_FOUND("command-not-found", 404, "No such command for this device"),
+  COMMAND_EXPIRED("command-expired", 410, "The command has expired"),
+  EVENT_TOO_LARGE("event-too-large", 422, "The change's event would exceed Kafka's record limit"),
   SERVICE_UNAVAILABLE("service-unavailable", 503, "The service is temporarily unavailable"),
   FEATURE_NOT_FOUND("feature-not-found", 404, "No such feature"),
   FEATURE_SCHEMA_INVALID("feature-schema-invalid", 422, "The feature definition is not valid"),
@@ -58,7 +65,15 @@ public enum ErrorCode {
   FEATURE_IN_USE("feature-in-use", 409, "The feature is enabled on devices"),
   ROLLOUT_NOT_FOUND("rollout-not-found", 404, "No such rollout"),
   ROLLOUT_STATE_INVALID(
-      "rollout-state-invalid", 409, "The rollout is not in a state that allows this");
+      "rollout-state-invalid", 409, "The rollout is not in a state that allows this"),
+  CHANGE_SET_NOT_FOUND("change-set-not-found", 404, "No such change set"),
+  CHANGE_SET_STATE_INVALID(
+      "change-set-state-invalid", 409, "The change set is not in a state that allows this"),
+  AUTHOR_CANNOT_APPROVE(
+      "author-cannot-approve", 403, "The author of a change set cannot approve it"),
+  WEBHOOK_NOT_FOUND("webhook-not-found", 404, "No such webhook subscription"),
+  WEBHOOK_TARGET_REFUSED(
+      "webhook-target-refused", 422, "The webhook target is not an allowed address");
 
   private final String code;
   private final int status;

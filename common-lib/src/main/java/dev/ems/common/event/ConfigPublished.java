@@ -13,6 +13,9 @@ import java.util.UUID;
  * feature set of that revision ({@link DeviceFeaturesChanged#revision()}) regenerated it, {@code
  * request:<id>} for any other config request, {@code rollback:<version>} for a rollback; null in
  * events published before the field existed.
+ *
+ * <p>{@code signature} is the bundle's detached JWS (ES256) by the tenant's config-signing key, as
+ * {@code dev.ems.common.signing.ConfigSignatures} makes and verifies it; null from older producers.
  */
 public record ConfigPublished(
     UUID deviceId,
@@ -21,4 +24,18 @@ public record ConfigPublished(
     List<ConfigFile> files,
     UUID requestId,
     Instant publishedAt,
-    String cause) {}
+    String cause,
+    String signature) {
+
+  /** As published before bundles were signed. */
+  public ConfigPublished(
+      UUID deviceId,
+      int version,
+      String sha256,
+      List<ConfigFile> files,
+      UUID requestId,
+      Instant publishedAt,
+      String cause) {
+    this(deviceId, version, sha256, files, requestId, publishedAt, cause, null);
+  }
+}

@@ -1,31 +1,38 @@
 package dev.ems.device.config;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ems.device.system.DeviceApiProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * The in-memory copy of the read model that serves the config fetch path without a database round
  * trip. Filled on first fetch and kept current by {@link ConfigPublishedListener}; it only ever
- * moves a device forward to a newer version.
+ * moves a device forward to a newer version. Bounded ({@code device-api.cache-max-entries}): past
+ * the bound Caffeine evicts the devices least likely to fetch again, and the store refills on
+ * demand. Size, hits, misses and evictions are in the scrape as {@code
+ * cache_*{cache="device.config"}}.
  */
 @Component
 class ConfigCache {
 
-  private final ConcurrentHashMap<UUID, PublishedConfig> configs = new ConcurrentHashMap<>();
+  private final Cache<UUID, PublishedConfig> configs;
   private final PublishedConfigs store;
-  private final int maxEntries;
 
-  ConfigCache(PublishedConfigs store, DeviceApiProperties properties) {
+  ConfigCache(PublishedConfigs store, DeviceApiProperties properties, MeterRegistry meters) {
     this.store = store;
-    this.maxEntries = properties.cacheMaxEntries();
+    this.configs =
+        Caffeine.newBuilder().maximumSize(properties.cacheMaxEntries()).recordStats().build();
+    CaffeineCacheMetrics.monitor(meters, configs, "device.config");
   }
 
   /** From memory only: the hot path never blocks. */
   PublishedConfig peek(UUID deviceId) {
-    return configs.get(deviceId);
+    return configs.getIfPresent(deviceId);
   }
 
   /** From the read model, on a cache miss (blocking: call off the event loop). */
@@ -36,11 +43,8 @@ class ConfigCache {
   }
 
   void offer(PublishedConfig config) {
-    if (configs.size() >= maxEntries && !configs.containsKey(config.deviceId())) {
-      // crude bound until a fleet outgrows memory: drop everything, the store refills on demand
-      configs.clear();
-    }
-    configs.merge(
-        config.deviceId(), config, (old, neu) -> neu.version() > old.version() ? neu : old);
+    configs
+        .asMap()
+        .merge(config.deviceId(), config, (old, neu) -> neu.version() > old.version() ? neu : old);
   }
 }

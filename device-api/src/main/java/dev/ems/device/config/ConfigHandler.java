@@ -92,6 +92,10 @@ class ConfigHandler {
     return ServerResponse.ok()
         .contentType(MediaType.APPLICATION_JSON)
         .headers(h -> versionHeaders(h, config))
+        .headers(
+            h ->
+                FetchHeaders.bundle(
+                    config, (name, value) -> h.set(name.toString(), value.toString())))
         .bodyValue(config.body());
   }
 

@@ -42,7 +42,8 @@ class ConfigPublishedListener {
             event.tenant(),
             published.version(),
             published.sha256(),
-            body(published));
+            body(published),
+            published.signature());
     store.storeIfNewer(config, published.publishedAt());
     // every replica's cache takes it, also when another replica stored it first; the cache keeps
     // the newer of two versions, so a redelivered older one changes nothing

@@ -1,5 +1,6 @@
 package dev.ems.device.config;
 
+import dev.ems.common.signing.ConfigSignatures;
 import io.netty.util.AsciiString;
 
 /**
@@ -16,6 +17,9 @@ final class FetchHeaders {
   static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
   static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
 
+  /** The bundle's detached JWS (docs/adr/0011), on every 200 of a signed version. */
+  static final AsciiString SIGNATURE = AsciiString.cached(ConfigSignatures.HEADER);
+
   /** Where a header goes: Netty's headers directly, Spring's through {@code toString()}. */
   @FunctionalInterface
   interface Sink {
@@ -29,5 +33,12 @@ final class FetchHeaders {
     headers.set(ETAG, config.etag());
     headers.set(VERSION, config.versionText());
     headers.set(CACHE_CONTROL, NO_CACHE);
+  }
+
+  /** What a 200 adds, on both paths: the bundle's signature, when the version has one. */
+  static void bundle(PublishedConfig config, Sink headers) {
+    if (config.signature() != null) {
+      headers.set(SIGNATURE, config.signature());
+    }
   }
 }

@@ -6,7 +6,9 @@ import java.util.UUID;
 /**
  * The configuration a device should run, as served: the response body, rendered once, and its
  * strong ETag (the bundle's sha256 in quotes). The header values are made once here, not on every
- * fetch (a fetch allocates ~7 KB, and every allocation brings the next GC pause closer).
+ * fetch (a fetch allocates ~7 KB, and every allocation brings the next GC pause closer). {@code
+ * signature} is the bundle's detached JWS from sc-service (null for versions published before
+ * bundles were signed), served as the {@code EMS-Config-Signature} header.
  */
 final class PublishedConfig {
 
@@ -17,8 +19,15 @@ final class PublishedConfig {
   private final byte[] body;
   private final String etag;
   private final String versionText;
+  private final String signature;
 
   PublishedConfig(UUID deviceId, String tenant, int version, String sha256, byte[] body) {
+    this(deviceId, tenant, version, sha256, body, null);
+  }
+
+  PublishedConfig(
+      UUID deviceId, String tenant, int version, String sha256, byte[] body, String signature) {
+    this.signature = signature;
     this.deviceId = deviceId;
     this.tenant = tenant;
     this.version = version;
@@ -46,6 +55,11 @@ final class PublishedConfig {
 
   byte[] body() {
     return body;
+  }
+
+  /** The detached JWS of the bundle, or null when its version was published unsigned. */
+  String signature() {
+    return signature;
   }
 
   String etag() {

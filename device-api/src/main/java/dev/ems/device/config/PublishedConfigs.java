@@ -25,11 +25,11 @@ class PublishedConfigs {
     return jdbc.sql(
                 """
                 insert into published_config (device_id, tenant_id, version, sha256, body,
-                  published_at)
-                values (?, ?, ?, ?, ?, ?)
+                  published_at, signature)
+                values (?, ?, ?, ?, ?, ?, ?)
                 on conflict (device_id) do update set version = excluded.version,
                   sha256 = excluded.sha256, body = excluded.body,
-                  published_at = excluded.published_at
+                  published_at = excluded.published_at, signature = excluded.signature
                 where published_config.version < excluded.version
                 """)
             .params(
@@ -38,14 +38,15 @@ class PublishedConfigs {
                 config.version(),
                 config.sha256(),
                 config.body(),
-                Timestamp.from(publishedAt))
+                Timestamp.from(publishedAt),
+                config.signature())
             .update()
         == 1;
   }
 
   Optional<PublishedConfig> find(UUID deviceId) {
     return jdbc.sql(
-            "select device_id, tenant_id, version, sha256, body from published_config"
+            "select device_id, tenant_id, version, sha256, body, signature from published_config"
                 + " where device_id = ?")
         .param(deviceId)
         .query(
@@ -55,7 +56,8 @@ class PublishedConfigs {
                     rs.getString(2),
                     rs.getInt(3),
                     rs.getString(4),
-                    rs.getBytes(5)))
+                    rs.getBytes(5),
+                    rs.getString(6)))
         .optional();
   }
 }

@@ -1,5 +1,7 @@
 package dev.ems.device.enrollment;
 
+import dev.ems.device.identity.DeviceAuthenticator;
+import dev.ems.device.identity.DeviceIdentity;
 import dev.ems.device.ratelimit.RateLimiter;
 import dev.ems.device.system.DeviceBodies;
 import jakarta.validation.constraints.NotBlank;
@@ -19,11 +21,20 @@ class EnrollmentHandler {
       @NotBlank @Size(max = 128) String bootstrapToken,
       @NotBlank @Size(max = 20_000) String csr) {}
 
+  record RenewRequest(@NotBlank @Size(max = 20_000) String csr) {}
+
   private final EnrollmentService enrollment;
   private final DeviceBodies bodies;
   private final RateLimiter rateLimiter;
 
-  EnrollmentHandler(EnrollmentService enrollment, DeviceBodies bodies, RateLimiter rateLimiter) {
+  private final DeviceAuthenticator authenticator;
+
+  EnrollmentHandler(
+      EnrollmentService enrollment,
+      DeviceBodies bodies,
+      RateLimiter rateLimiter,
+      DeviceAuthenticator authenticator) {
+    this.authenticator = authenticator;
     this.enrollment = enrollment;
     this.bodies = bodies;
     this.rateLimiter = rateLimiter;
@@ -37,6 +48,20 @@ class EnrollmentHandler {
               rateLimiter.acquire("enroll:" + body.serial());
               return enrollment.enroll(body.serial(), body.bootstrapToken(), body.csr());
             })
+        .flatMap(result -> ServerResponse.ok().bodyValue(result));
+  }
+
+  /**
+   * {@code POST /device/v1/renew} (issue 18): the device's current, unexpired certificate (TLS or
+   * forwarded) and a CSR for a new key → the new certificate; the old one is superseded.
+   */
+  Mono<ServerResponse> renew(ServerRequest request) {
+    DeviceIdentity device = authenticator.authenticate(request);
+    rateLimiter.acquire(device.deviceId());
+    String current = authenticator.certificatePem(request);
+    return bodies
+        .read(request, RenewRequest.class)
+        .flatMap(body -> enrollment.renew(device, current, body.csr()))
         .flatMap(result -> ServerResponse.ok().bodyValue(result));
   }
 }

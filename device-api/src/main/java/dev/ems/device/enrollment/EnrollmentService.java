@@ -3,8 +3,12 @@ package dev.ems.device.enrollment;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.device.identity.Credentials;
 import dev.ems.device.identity.DeviceAuthenticator;
+import dev.ems.device.identity.DeviceIdentity;
 import dev.ems.device.inventory.DeviceDirectory;
 import dev.ems.device.inventory.DeviceDirectory.EnrollableDevice;
+import dev.ems.device.signing.SigningChains;
+import dev.ems.platform.audit.AuditEntry;
+import dev.ems.platform.audit.AuditTrail;
 import dev.ems.platform.security.ApiKeys;
 import dev.ems.platform.tenant.Tenants;
 import dev.ems.platform.web.EmsException;
@@ -36,7 +40,25 @@ class EnrollmentService {
       String certificatePem,
       String chainPem,
       String caBundlePem,
-      Instant notAfter) {}
+      Instant notAfter,
+      List<SigningChains.Chain> configSigningKeys) {
+
+    /**
+     * The answer with the tenant's config-signing chains (issue 14.7) as they are now: added to
+     * every answer, never stored with it, so a retried enrollment gets the current ones.
+     */
+    Enrollment withConfigSigningKeys(List<SigningChains.Chain> chains) {
+      return new Enrollment(
+          deviceId,
+          serial,
+          certificateSerial,
+          certificatePem,
+          chainPem,
+          caBundlePem,
+          notAfter,
+          chains);
+    }
+  }
 
   private final DeviceDirectory directory;
   private final Credentials credentials;
@@ -45,6 +67,8 @@ class EnrollmentService {
   private final JsonMapper json;
   private final Tenants tenants;
   private final TransactionTemplate tx;
+  private final SigningChains signingChains;
+  private final AuditTrail audit;
 
   EnrollmentService(
       DeviceDirectory directory,
@@ -53,8 +77,12 @@ class EnrollmentService {
       JdbcClient jdbc,
       JsonMapper json,
       TransactionTemplate tx,
-      Tenants tenants) {
+      Tenants tenants,
+      SigningChains signingChains,
+      AuditTrail audit) {
+    this.audit = audit;
     this.tenants = tenants;
+    this.signingChains = signingChains;
     this.directory = directory;
     this.credentials = credentials;
     this.pki = pki;
@@ -69,23 +97,62 @@ class EnrollmentService {
     return Mono.fromCallable(() -> check(serial, tokenHash, csrPem))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
-            checked -> {
-              if (checked.previous().isPresent()) {
-                return Mono.just(checked.previous().get());
-              }
-              EnrollableDevice device = checked.device();
-              String csrHash = checked.csrHash();
-              // pki-service checks the token again: the service key alone enrolls nothing
-              return pki.enroll(device.tenant(), device.id(), token, csrPem)
-                  .onErrorMap(
-                      PkiClient.PkiUnavailable.class,
-                      e ->
-                          new EmsException(
-                              ErrorCode.SERVICE_UNAVAILABLE,
-                              "Certificates cannot be issued right now; retry later"))
-                  .publishOn(Schedulers.boundedElastic())
-                  .map(issued -> complete(device, tokenHash, csrHash, issued));
+            checked ->
+                checked
+                    .previous()
+                    .map(Mono::just)
+                    .orElseGet(() -> issue(checked, token, tokenHash, csrPem))
+                    .publishOn(Schedulers.boundedElastic())
+                    .map(
+                        enrollment ->
+                            enrollment.withConfigSigningKeys(
+                                signingChains.unexpired(checked.device().tenant()))));
+  }
+
+  /**
+   * Renewal with the device's current certificate (issue 18): a new certificate for a new key;
+   * pki-service checks the certificate and the key again and supersedes the old certificate.
+   */
+  Mono<Enrollment> renew(DeviceIdentity device, String certificatePem, String csrPem) {
+    csrDer(csrPem);
+    UUID deviceId = device.deviceId();
+    return pki.renew(device.tenant(), deviceId, certificatePem, csrPem)
+        .onErrorMap(PkiClient.PkiUnavailable.class, EnrollmentService::unavailable)
+        .publishOn(Schedulers.boundedElastic())
+        .map(
+            issued -> {
+              credentials.issued(
+                  DeviceAuthenticator.sha256(pemDer(issued.certificatePem())),
+                  deviceId,
+                  device.tenant(),
+                  issued.serial(),
+                  issued.notAfter());
+              return new Enrollment(
+                      deviceId,
+                      directory.serialOf(deviceId),
+                      issued.serial(),
+                      issued.certificatePem(),
+                      issued.chainPem(),
+                      lastPem(issued.chainPem()),
+                      issued.notAfter(),
+                      null)
+                  .withConfigSigningKeys(signingChains.unexpired(device.tenant()));
             });
+  }
+
+  private static EmsException unavailable(Throwable e) {
+    return new EmsException(
+        ErrorCode.SERVICE_UNAVAILABLE, "Certificates cannot be issued right now; retry later");
+  }
+
+  private Mono<Enrollment> issue(Checked checked, String token, String tokenHash, String csrPem) {
+    EnrollableDevice device = checked.device();
+    String csrHash = checked.csrHash();
+    // pki-service checks the token again: the service key alone enrolls nothing
+    return pki.enroll(device.tenant(), device.id(), token, csrPem)
+        .onErrorMap(PkiClient.PkiUnavailable.class, EnrollmentService::unavailable)
+        .publishOn(Schedulers.boundedElastic())
+        .map(issued -> complete(device, tokenHash, csrHash, issued));
   }
 
   private record Checked(EnrollableDevice device, String csrHash, Optional<Enrollment> previous) {}
@@ -129,7 +196,8 @@ class EnrollmentService {
             issued.certificatePem(),
             issued.chainPem(),
             lastPem(issued.chainPem()),
-            issued.notAfter());
+            issued.notAfter(),
+            null);
     return tx.execute(
         s -> {
           if (!directory.consumeToken(device.id(), tokenHash)) {
@@ -141,12 +209,17 @@ class EnrollmentService {
                       + " on conflict do nothing")
               .params(device.id(), csrHash, json.writeValueAsString(enrollment))
               .update();
+          String fingerprint = DeviceAuthenticator.sha256(pemDer(issued.certificatePem()));
           credentials.issued(
-              DeviceAuthenticator.sha256(pemDer(issued.certificatePem())),
-              device.id(),
-              device.tenant(),
-              issued.serial(),
-              issued.notAfter());
+              fingerprint, device.id(), device.tenant(), issued.serial(), issued.notAfter());
+          // on the tenant's device-api chain, in this transaction (ems.device.audit.v1)
+          audit.record(
+              AuditEntry.of(
+                  device.tenant(),
+                  AuditEntry.Actor.device(device.id().toString(), device.serial()),
+                  "device.enroll",
+                  "device/" + device.id() + "/certificate/" + issued.serial(),
+                  fingerprint));
           return enrollment;
         });
   }
@@ -178,6 +251,17 @@ class EnrollmentService {
       return der;
     } catch (IllegalArgumentException e) {
       throw new EmsException(ErrorCode.INVALID_CSR, "The CSR is not a PEM PKCS#10 request", "csr");
+    }
+  }
+
+  /** The subject of a PEM certificate, DER. */
+  static byte[] subjectOf(String certificatePem) {
+    try {
+      return org.bouncycastle.asn1.x509.Certificate.getInstance(pemDer(certificatePem))
+          .getSubject()
+          .getEncoded();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -3,6 +3,10 @@ package dev.ems.device.enrollment;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.device.system.DeviceApiProperties;
 import dev.ems.platform.web.EmsException;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.observation.transport.RequestReplySenderContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  * with a timeout per attempt and bounded retries. Unreachable, slow or failing (5xx) → {@link
  * PkiUnavailable}; a 4xx problem from PKI (a token or CSR it refuses) is passed on to the device
  * with its code, except PKI refusing our own service key, which is ours to fix (503).
+ *
+ * <p>The call is an observation of its own (a client span, child of the enrollment request's
+ * observation where there is one), whose W3C {@code traceparent} goes along as a header, so
+ * pki-service's span joins the device's trace.
  */
 @Component
 class PkiClient {
@@ -39,8 +47,11 @@ class PkiClient {
   private final JsonMapper json;
   private final DeviceApiProperties.Pki pki;
 
-  PkiClient(JsonMapper json, DeviceApiProperties properties) {
+  private final ObservationRegistry observations;
+
+  PkiClient(JsonMapper json, DeviceApiProperties properties, ObservationRegistry observations) {
     this.json = json;
+    this.observations = observations;
     this.pki = properties.pki();
     this.http = HttpClient.newBuilder().connectTimeout(pki.timeout()).build();
   }
@@ -50,24 +61,128 @@ class PkiClient {
    * checks it too, so the service key alone enrolls nothing.
    */
   Mono<Issued> enroll(String tenant, UUID deviceId, String bootstrapToken, String csrPem) {
+    return post(
+        "/internal/v1/enrollments",
+        Map.of(
+            "tenant",
+            tenant,
+            "deviceId",
+            deviceId,
+            "bootstrapToken",
+            bootstrapToken,
+            "csr",
+            csrPem));
+  }
+
+  /**
+   * Renews with the device's current certificate (issue 18): pki-service checks that it issued it
+   * to this device, that it is valid and unexpired, and that the CSR's key is new.
+   */
+  Mono<Issued> renew(String tenant, UUID deviceId, String certificatePem, String csrPem) {
+    return post(
+        "/internal/v1/renewals",
+        Map.of(
+            "tenant", tenant, "deviceId", deviceId, "certificate", certificatePem, "csr", csrPem));
+  }
+
+  /**
+   * Tells pki-service that the device authenticated with its certificate {@code serial}: the
+   * certificates issued to it before are superseded (issue 18). Completes empty; a refusal (the
+   * certificate is no longer this device's valid one) is an {@link EmsException}.
+   */
+  Mono<Void> inUse(String tenant, UUID deviceId, String serial) {
     String body =
-        json.writeValueAsString(
-            Map.of(
-                "tenant",
-                tenant,
-                "deviceId",
-                deviceId,
-                "bootstrapToken",
-                bootstrapToken,
-                "csr",
-                csrPem));
+        json.writeValueAsString(Map.of("tenant", tenant, "deviceId", deviceId, "serial", serial));
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(pki.url() + "/internal/v1/enrollments"))
-            .timeout(pki.timeout())
-            .header("Authorization", "Bearer " + pki.internalApiKey())
+        internal("/internal/v1/certificates-in-use")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
+    return exchange(request)
+        .flatMap(
+            response ->
+                response.statusCode() == 200
+                    ? Mono.<Void>empty()
+                    : Mono.<Void>error(
+                        response.statusCode() >= 500
+                            ? new PkiUnavailable("pki-service answered " + response.statusCode())
+                            : new EmsException(
+                                codeOf(json.readTree(response.body()), response.statusCode()),
+                                "pki-service refused the certificate in use")))
+        .retryWhen(
+            Retry.backoff(pki.attempts() - 1, Duration.ofMillis(200))
+                .filter(PkiUnavailable.class::isInstance)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  }
+
+  /** The CA chain devices' certificates are issued under (issuing CA first), as PEM. */
+  Mono<String> caChain() {
+    return get("/internal/v1/ca-chain");
+  }
+
+  /**
+   * The SCEP RA (issue 18) as pki-service's JSON: {@code certificatePem}, {@code chainPem}, {@code
+   * privateKeyPem}, {@code notAfter}. The key is held in memory only ({@link ScepRa}).
+   */
+  Mono<JsonNode> scepRa() {
+    return get("/internal/v1/scep-ra").map(json::readTree);
+  }
+
+  /** A request to pki-service's internal API, with the service key and the request timeout. */
+  private HttpRequest.Builder internal(String path) {
+    return HttpRequest.newBuilder(URI.create(pki.url() + path))
+        .timeout(pki.timeout())
+        .header("Authorization", "Bearer " + pki.internalApiKey());
+  }
+
+  /** One attempt; pki-service unreachable becomes {@link PkiUnavailable}. */
+  private Mono<HttpResponse<String>> exchange(HttpRequest request) {
+    return Mono.defer(
+            () -> Mono.fromFuture(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())))
+        .onErrorMap(e -> new PkiUnavailable(e.toString()));
+  }
+
+  private Mono<String> get(String path) {
+    return exchange(internal(path).GET().build())
+        .flatMap(
+            response ->
+                response.statusCode() == 200
+                    ? Mono.just(response.body())
+                    : Mono.<String>error(
+                        new PkiUnavailable("pki-service answered " + response.statusCode())))
+        .retryWhen(
+            Retry.backoff(pki.attempts() - 1, Duration.ofMillis(200))
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  }
+
+  private Mono<Issued> post(String path, Map<String, Object> fields) {
+    String body = json.writeValueAsString(fields);
+    return Mono.deferContextual(
+        reactorContext -> {
+          HttpRequest.Builder builder =
+              HttpRequest.newBuilder(URI.create(pki.url() + path))
+                  .timeout(pki.timeout())
+                  .header("Authorization", "Bearer " + pki.internalApiKey())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body));
+          var context =
+              new RequestReplySenderContext<HttpRequest.Builder, HttpResponse<String>>(
+                  HttpRequest.Builder::header);
+          context.setCarrier(builder);
+          context.setRemoteServiceName("pki-service");
+          Observation observation =
+              Observation.createNotStarted(EnrollmentMeters.NAME, () -> context, observations)
+                  .contextualName("pki enrollment")
+                  .parentObservation(
+                      reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+                  .start();
+          return send(builder.build())
+              .doOnError(observation::error)
+              .doFinally(signal -> observation.stop());
+        });
+  }
+
+  private Mono<Issued> send(HttpRequest request) {
     return Mono.defer(
             // the request's own timeout bounds each attempt; no Reactor timeout, which would
             // cancel the exchange and log the dropped error

@@ -23,6 +23,13 @@ public class Credentials {
   private final JdbcClient jdbc;
   private final ConcurrentHashMap<String, Credential> byFingerprint = new ConcurrentHashMap<>();
 
+  /**
+   * Each device's valid certificates' fingerprints: one per device, two between a renewal and the
+   * new certificate's first use. A revoked one leaves the index, so a device's every request
+   * (authentication runs on the config fetch) looks at one entry.
+   */
+  private final ConcurrentHashMap<UUID, java.util.Set<String>> byDevice = new ConcurrentHashMap<>();
+
   Credentials(JdbcClient jdbc) {
     this.jdbc = jdbc;
     jdbc.sql(
@@ -30,19 +37,44 @@ public class Credentials {
                 + " from device_credential")
         .query(
             rs -> {
-              byFingerprint.put(
-                  rs.getString(1),
+              Credential c =
                   new Credential(
                       rs.getObject(2, UUID.class),
                       rs.getString(3),
                       rs.getString(4),
                       rs.getTimestamp(5).toInstant(),
-                      rs.getTimestamp(6) != null));
+                      rs.getTimestamp(6) != null);
+              byFingerprint.put(rs.getString(1), c);
+              if (!c.revoked()) {
+                index(c.deviceId(), rs.getString(1));
+              }
             });
   }
 
   public Optional<Credential> find(String fingerprint) {
     return Optional.ofNullable(byFingerprint.get(fingerprint));
+  }
+
+  /**
+   * Whether the device holds another valid, unexpired certificate that expires before this one: one
+   * this certificate renewed, still valid until this one is used (issue 18).
+   */
+  boolean supersedesAnother(Credential credential, String fingerprint, Instant now) {
+    var fingerprints = byDevice.get(credential.deviceId());
+    if (fingerprints == null || fingerprints.size() < 2) {
+      return false;
+    }
+    for (String other : fingerprints) {
+      Credential c = byFingerprint.get(other);
+      if (c != null && !other.equals(fingerprint) && !c.revoked() && c.notAfter().isAfter(now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void index(UUID deviceId, String fingerprint) {
+    byDevice.computeIfAbsent(deviceId, d -> ConcurrentHashMap.newKeySet()).add(fingerprint);
   }
 
   /** Records an issued certificate; idempotent. */
@@ -57,6 +89,7 @@ public class Credentials {
         .update();
     byFingerprint.putIfAbsent(
         fingerprint, new Credential(deviceId, tenant, serialNumber, notAfter, false));
+    index(deviceId, fingerprint);
   }
 
   /** Marks a certificate revoked, by fingerprint; idempotent. */
@@ -77,5 +110,11 @@ public class Credentials {
                 ? new Credential(deviceId, tenant, serialNumber, Instant.now(), true)
                 : new Credential(
                     old.deviceId(), old.tenant(), old.serialNumber(), old.notAfter(), true));
+    byDevice.computeIfPresent(
+        deviceId,
+        (d, fingerprints) -> {
+          fingerprints.remove(fingerprint);
+          return fingerprints.isEmpty() ? null : fingerprints;
+        });
   }
 }

@@ -1,10 +1,14 @@
 package dev.ems.device.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.device.inventory.DeviceDirectory;
 import dev.ems.device.system.DeviceApiProperties;
 import dev.ems.platform.tenant.Tenants;
 import dev.ems.platform.web.EmsException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -17,7 +21,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.http.server.reactive.SslInfo;
@@ -37,7 +40,7 @@ public class DeviceAuthenticator {
   /** Compiled once: the forwarded certificate is decoded on every device request. */
   private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
-  /** Bound of the fingerprint cache; past it the cache starts over. */
+  /** Bound of the fingerprint cache; past it Caffeine evicts the least used. */
   private static final int MAX_CACHED_FINGERPRINTS = 200_000;
 
   /**
@@ -47,9 +50,11 @@ public class DeviceAuthenticator {
    * a sixth of the config fetch's CPU. The mapping is a pure function of the key, so a cached
    * answer is never stale; whether the certificate is still good is checked on every request below.
    */
-  private final ConcurrentHashMap<Object, String> fingerprints = new ConcurrentHashMap<>();
+  private final Cache<Object, String> fingerprints =
+      Caffeine.newBuilder().maximumSize(MAX_CACHED_FINGERPRINTS).recordStats().build();
 
   private final Credentials credentials;
+  private final org.springframework.beans.factory.ObjectProvider<CertificateUse> uses;
   private final DeviceDirectory directory;
   private final Tenants tenants;
 
@@ -60,9 +65,13 @@ public class DeviceAuthenticator {
 
   DeviceAuthenticator(
       Credentials credentials,
+      org.springframework.beans.factory.ObjectProvider<CertificateUse> uses,
       DeviceDirectory directory,
       Tenants tenants,
-      DeviceApiProperties properties) {
+      DeviceApiProperties properties,
+      MeterRegistry meters) {
+    this.uses = uses;
+    CaffeineCacheMetrics.monitor(meters, fingerprints, "device.fingerprints");
     this.credentials = credentials;
     this.directory = directory;
     this.tenants = tenants;
@@ -71,10 +80,8 @@ public class DeviceAuthenticator {
   }
 
   public DeviceIdentity authenticate(ServerRequest request) {
-    SslInfo ssl = request.exchange().getRequest().getSslInfo();
-    X509Certificate[] chain = ssl == null ? null : ssl.getPeerCertificates();
     return authenticate(
-        chain == null || chain.length == 0 ? null : chain[0],
+        sessionCertificate(request),
         request.headers().firstHeader(certHeader),
         request.remoteAddress().orElse(null));
   }
@@ -100,7 +107,9 @@ public class DeviceAuthenticator {
       throw new EmsException(ErrorCode.CERTIFICATE_REVOKED, "The device certificate is revoked");
     }
     if (credential.notAfter().isBefore(Instant.now())) {
-      throw new EmsException(ErrorCode.UNAUTHENTICATED, "The device certificate has expired");
+      throw new EmsException(
+          ErrorCode.CERTIFICATE_EXPIRED,
+          "The device certificate has expired; enroll again with a new bootstrap token");
     }
     // a certificate PKI issued in another tenant's name, or for no device of the inventory, names
     // no device; the same answer as an unknown certificate, so it tells nothing about the device
@@ -113,7 +122,47 @@ public class DeviceAuthenticator {
     if (!tenants.isActive(credential.tenant())) {
       throw new EmsException(ErrorCode.FORBIDDEN, "The device's tenant is suspended");
     }
+    if (credentials.supersedesAnother(credential, fingerprint, Instant.now())) {
+      // a renewed certificate at work: the one it renewed is superseded now (issue 18)
+      uses.ifAvailable(use -> use.firstUse(credential, fingerprint));
+    }
     return new DeviceIdentity(credential.deviceId(), credential.tenant(), fingerprint);
+  }
+
+  /**
+   * The PEM of the client certificate that {@link #authenticate(ServerRequest)} named the device
+   * by: the TLS session's, else the forwarded one. Call it only after authenticating the request.
+   */
+  public String certificatePem(ServerRequest request) {
+    X509Certificate session = sessionCertificate(request);
+    byte[] der;
+    if (session != null) {
+      try {
+        der = session.getEncoded();
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw unauthenticated("The client certificate cannot be read");
+      }
+    } else {
+      der = der(request.headers().firstHeader(certHeader));
+    }
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  /** Whether the request carries a client certificate at all (TLS session or forwarded header). */
+  public boolean presentsCertificate(ServerRequest request) {
+    if (sessionCertificate(request) != null) {
+      return true;
+    }
+    String forwarded = request.headers().firstHeader(certHeader);
+    return forwarded != null && !forwarded.isBlank();
+  }
+
+  private static X509Certificate sessionCertificate(ServerRequest request) {
+    SslInfo ssl = request.exchange().getRequest().getSslInfo();
+    X509Certificate[] chain = ssl == null ? null : ssl.getPeerCertificates();
+    return chain == null || chain.length == 0 ? null : chain[0];
   }
 
   /** The header carrying a trusted proxy's forwarded client certificate. */
@@ -124,7 +173,7 @@ public class DeviceAuthenticator {
   private String fingerprint(
       X509Certificate cert, String forwarded, InetSocketAddress remoteAddress) {
     if (cert != null) {
-      String known = fingerprints.get(cert);
+      String known = fingerprints.getIfPresent(cert);
       if (known != null) {
         return known;
       }
@@ -140,14 +189,11 @@ public class DeviceAuthenticator {
     if (!fromTrustedProxy(remoteAddress)) {
       throw unauthenticated("Forwarded client certificates are accepted only from trusted proxies");
     }
-    String known = fingerprints.get(forwarded);
+    String known = fingerprints.getIfPresent(forwarded);
     return known != null ? known : remember(forwarded, sha256(der(forwarded)));
   }
 
   private String remember(Object key, String fingerprint) {
-    if (fingerprints.size() >= MAX_CACHED_FINGERPRINTS) {
-      fingerprints.clear();
-    }
     fingerprints.put(key, fingerprint);
     return fingerprint;
   }

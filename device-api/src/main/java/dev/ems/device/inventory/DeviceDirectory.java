@@ -49,6 +49,15 @@ public class DeviceDirectory {
     return tenants.get(deviceId);
   }
 
+  /** The device's current serial (renewal answers name it); null for an unknown device. */
+  public String serialOf(UUID deviceId) {
+    return jdbc.sql("select serial from device where id = ?")
+        .param(deviceId)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
   public boolean isActive(UUID deviceId) {
     return !inactive.contains(deviceId);
   }

@@ -1,33 +1,40 @@
 package dev.ems.device.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ems.common.error.ErrorCode;
 import dev.ems.device.system.DeviceApiProperties;
 import dev.ems.platform.web.EmsException;
-import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentMap;
 import org.springframework.stereotype.Component;
 
 /**
  * A token bucket per device, in memory: a device that floods gets {@code 429} with {@code
  * Retry-After} while the others carry on. Per instance; behind a load balancer with device affinity
- * (by client certificate) that is per device.
+ * (by client certificate) that is per device. Bounded: past {@link #MAX_BUCKETS} devices Caffeine
+ * evicts the least used bucket (that device starts over with a full bucket) instead of everyone's.
  */
 @Component
 public class RateLimiter {
 
   private final double perNano;
   private final double burst;
-  private final ConcurrentHashMap<Object, Bucket> buckets = new ConcurrentHashMap<>();
+  static final int MAX_BUCKETS = 1_000_000;
 
-  RateLimiter(DeviceApiProperties properties) {
+  private final ConcurrentMap<Object, Bucket> buckets =
+      Caffeine.newBuilder().maximumSize(MAX_BUCKETS).<Object, Bucket>build().asMap();
+
+  RateLimiter(DeviceApiProperties properties, MeterRegistry meters) {
     this.perNano = properties.rateLimitPerMinute() / 60e9;
     this.burst = properties.rateLimitBurst();
+    Gauge.builder("cache.size", buckets, ConcurrentMap::size)
+        .tag("cache", "device.rate-limit")
+        .register(meters);
   }
 
   /** Takes a token for the key or throws 429. */
   public void acquire(Object key) {
-    if (buckets.size() > 1_000_000) {
-      buckets.clear();
-    }
     Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, System.nanoTime()));
     synchronized (bucket) {
       long now = System.nanoTime();

@@ -16,7 +16,7 @@ import dev.ems.device.system.DeviceBodies;
 import dev.ems.platform.web.EmsException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -26,6 +26,9 @@ import reactor.core.scheduler.Schedulers;
 /** Device reports: validated, put on Kafka, acknowledged once Kafka has them. */
 @Component
 class ReportHandler {
+
+  /** A heartbeat's answer: the commands pending for the device. */
+  record Commands(List<PendingCommands.Command> commands) {}
 
   private static final String SOURCE = "/device-api";
 
@@ -102,19 +105,30 @@ class ReportHandler {
                       received,
                       body.uptimeSeconds(),
                       body.firmware(),
-                      tunnels);
-              return publisher.publish(Topics.DEVICE_TELEMETRY, envelope(device, event));
+                      tunnels,
+                      body.configSha256());
+              return publisher
+                  .publish(Topics.DEVICE_TELEMETRY, envelope(device, event))
+                  .thenReturn(body);
             })
-        .then(
-            Mono.fromCallable(() -> commands.takePending(device.deviceId()))
-                .subscribeOn(Schedulers.boundedElastic()))
-        .flatMap(pending -> ServerResponse.ok().bodyValue(Map.of("commands", pending)));
+        .flatMap(
+            body ->
+                Mono.fromCallable(
+                        () -> commands.takePending(device.deviceId(), body.acknowledgedCommands()))
+                    .subscribeOn(Schedulers.boundedElastic()))
+        .flatMap(pending -> ServerResponse.ok().bodyValue(new Commands(pending)));
   }
 
   Mono<ServerResponse> checkResult(ServerRequest request) {
     DeviceIdentity device = authenticated(request);
     return bodies
         .read(request, ReportRequests.CheckResultRequest.class)
+        .flatMap(
+            body ->
+                Mono.fromCallable(() -> commands.acceptResult(device.deviceId(), body.commandId()))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .map(check -> refuseUnlessAccepted(check, body))
+                    .thenReturn(body))
         .flatMap(
             body ->
                 publisher.publish(
@@ -128,6 +142,24 @@ class ReportHandler {
                             body.output(),
                             Instant.now()))))
         .then(ServerResponse.accepted().build());
+  }
+
+  /** A result only for a command handed to this device and not expired (issue 16). */
+  private static PendingCommands.ResultCheck refuseUnlessAccepted(
+      PendingCommands.ResultCheck check, ReportRequests.CheckResultRequest body) {
+    return switch (check) {
+      case ACCEPTED -> check;
+      case UNKNOWN ->
+          throw new EmsException(
+              ErrorCode.COMMAND_NOT_FOUND,
+              "no command " + body.commandId() + " was handed to this device",
+              "commandId");
+      case EXPIRED ->
+          throw new EmsException(
+              ErrorCode.COMMAND_EXPIRED,
+              "command " + body.commandId() + " expired before its result arrived",
+              "commandId");
+    };
   }
 
   private DeviceIdentity authenticated(ServerRequest request) {

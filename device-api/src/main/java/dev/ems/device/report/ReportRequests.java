@@ -33,11 +33,15 @@ final class ReportRequests {
       @PositiveOrZero long packetsOut,
       Instant lastChange) {}
 
+  /** {@code configSha256}: the bundle the device runs; optional, older devices do not send it. */
   record HeartbeatRequest(
       @NotNull Instant sentAt,
       @NotNull @PositiveOrZero @Max(10L * 365 * 24 * 3600) Long uptimeSeconds,
       @Size(max = 64) String firmware,
-      @NotNull @Size(max = 16) List<@Valid TunnelRequest> tunnels) {}
+      @NotNull @Size(max = 16) List<@Valid TunnelRequest> tunnels,
+      @Pattern(regexp = "[0-9a-f]{64}") String configSha256,
+      // commands the device received in an earlier response: no longer handed out (issue 16)
+      @Size(max = 64) List<@NotNull UUID> acknowledgedCommands) {}
 
   record CheckResultRequest(
       @NotNull UUID commandId,

@@ -43,6 +43,25 @@ public class DeviceBodies {
         .map(bytes -> parse(bytes, type));
   }
 
+  /** The raw body, bounded like every device body (EST and SCEP carry base64 or DER). */
+  public Mono<byte[]> readBytes(ServerRequest request) {
+    long length = request.headers().contentLength().orElse(-1);
+    if (length > maxBytes) {
+      return Mono.error(tooLarge());
+    }
+    return request
+        .bodyToMono(byte[].class)
+        .switchIfEmpty(
+            Mono.error(new EmsException(ErrorCode.MALFORMED_REQUEST, "The request has no body")))
+        .map(
+            bytes -> {
+              if (bytes.length > maxBytes) {
+                throw tooLarge();
+              }
+              return bytes;
+            });
+  }
+
   private <T> T parse(byte[] bytes, Class<T> type) {
     if (bytes.length > maxBytes) {
       throw tooLarge();

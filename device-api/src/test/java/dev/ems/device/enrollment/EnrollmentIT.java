@@ -45,6 +45,9 @@ class EnrollmentIT {
   DeviceApiClient api;
   final JsonMapper json = new JsonMapper();
 
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
   @BeforeEach
   void client() {
     api = new DeviceApiClient(port);
@@ -111,6 +114,35 @@ class EnrollmentIT {
     awaitKnown(newSerial, token);
   }
 
+  /** A config-signing chain of the tenant, as pki-service publishes it, once device-api has it. */
+  private String signingChainOfDefault() throws Exception {
+    var key = DeviceApiClient.keyPair();
+    String keyId = dev.ems.common.signing.ConfigSignatures.kid(key.getPublic());
+    TestEvents.publish(
+        Topics.PKI_CONFIG_SIGNING,
+        EventEnvelope.of(
+            "/pki",
+            "default",
+            "default",
+            new dev.ems.common.event.ConfigSigningCertificateIssued(
+                "default",
+                keyId,
+                "0b",
+                DeviceApiClient.selfSignedPem(key, "EMS config signing"),
+                Instant.now().minusSeconds(60),
+                Instant.now().plus(Duration.ofDays(90)))));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                jdbc.sql("select count(*) from config_signing_chain where key_id = ?")
+                        .param(keyId)
+                        .query(Integer.class)
+                        .single()
+                    == 1);
+    return keyId;
+  }
+
   private static String body(String serial, String token, String csr) {
     return "{\"serial\":\""
         + serial
@@ -127,9 +159,12 @@ class EnrollmentIT {
     String serial = "E-" + device;
     String token = inventory(device, serial, Instant.now().plusSeconds(3600));
     String csr = DeviceApiClient.csrPem(DeviceApiClient.keyPair(), device.toString());
+    String signingKey = signingChainOfDefault();
 
     var enrolled = api.post("/device/v1/enroll", null, body(serial, token, csr));
     assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    // issue 14.7: the chains that verify the device's bundles come with its certificate
+    assertThat(enrolled.body()).contains("\"keyId\":\"" + signingKey + "\"");
     assertThat(pki.lastToken.get()).isEqualTo(token);
     var result = json.readTree(enrolled.body());
     assertThat(result.get("deviceId").asString()).isEqualTo(device.toString());

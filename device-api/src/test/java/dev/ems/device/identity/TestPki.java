@@ -37,28 +37,28 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A throwaway PKI for TLS tests: CAs, a server certificate for 127.0.0.1/localhost, device client
  * certificates, PKCS#12 stores for device-api and SSL contexts for devices.
  */
-final class TestPki {
+public final class TestPki {
 
-  static final char[] PASSWORD = "changeit".toCharArray();
+  public static final char[] PASSWORD = "changeit".toCharArray();
   private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
   /** A key and the certificate that names it. */
-  record Issued(KeyPair keys, X509Certificate certificate) {
+  public record Issued(KeyPair keys, X509Certificate certificate) {
 
-    String pem() throws Exception {
+    public String pem() throws Exception {
       return "-----BEGIN CERTIFICATE-----\n"
           + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
           + "\n-----END CERTIFICATE-----\n";
     }
 
-    String fingerprint() throws Exception {
+    public String fingerprint() throws Exception {
       return DeviceAuthenticator.sha256(certificate.getEncoded());
     }
   }
 
   private TestPki() {}
 
-  static Issued ca(String cn) throws Exception {
+  public static Issued ca(String cn) throws Exception {
     KeyPair keys = keyPair();
     var name = new X500Name("CN=" + cn);
     var builder =
@@ -69,7 +69,7 @@ final class TestPki {
     return new Issued(keys, sign(builder, keys.getPrivate()));
   }
 
-  static Issued server(Issued ca) throws Exception {
+  public static Issued server(Issued ca) throws Exception {
     KeyPair keys = keyPair();
     var builder =
         builder(issuer(ca), new X500Name("CN=localhost"), keys)
@@ -89,7 +89,7 @@ final class TestPki {
   }
 
   /** A device certificate as pki-service issues them: CN = device id, client authentication. */
-  static Issued device(Issued ca, String cn) throws Exception {
+  public static Issued device(Issued ca, String cn) throws Exception {
     KeyPair keys = keyPair();
     var builder =
         builder(issuer(ca), new X500Name("CN=" + cn), keys)
@@ -101,7 +101,43 @@ final class TestPki {
     return new Issued(keys, sign(builder, ca.keys().getPrivate()));
   }
 
-  static Path keyStore(Path dir, Issued server, Issued ca) throws Exception {
+  /** A certificate for a key the device made (its CSR's), as the stub PKIs issue them. */
+  public static X509Certificate certify(
+      Issued ca, java.security.PublicKey key, String cn, Instant notAfter) throws Exception {
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                issuer(ca),
+                BigInteger.valueOf(SERIALS.incrementAndGet()),
+                Date.from(Instant.now().minusSeconds(60)),
+                Date.from(notAfter),
+                new X500Name("CN=" + cn),
+                key)
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+            .addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    return sign(builder, ca.keys().getPrivate());
+  }
+
+  /**
+   * A SCEP RA as pki-service makes it: an RSA key (SCEP clients encrypt with RSA key transport) for
+   * signing and key encipherment.
+   */
+  public static Issued scepRa(Issued ca) throws Exception {
+    var generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair keys = generator.generateKeyPair();
+    var builder =
+        builder(issuer(ca), new X500Name("CN=EMS SCEP RA"), keys)
+            .addExtension(
+                Extension.keyUsage,
+                true,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    return new Issued(keys, sign(builder, ca.keys().getPrivate()));
+  }
+
+  public static Path keyStore(Path dir, Issued server, Issued ca) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setKeyEntry(
@@ -112,7 +148,7 @@ final class TestPki {
     return write(store, dir.resolve("server.p12"));
   }
 
-  static Path trustStore(Path dir, String name, Issued... cas) throws Exception {
+  public static Path trustStore(Path dir, String name, Issued... cas) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     for (int i = 0; i < cas.length; i++) {
@@ -126,7 +162,7 @@ final class TestPki {
    * presents its certificate — even to a server that asks for another CA's, as an attacker would;
    * the JDK's own key manager would quietly send nothing instead.
    */
-  static SSLContext client(Issued serverCa, Issued device) throws Exception {
+  public static SSLContext client(Issued serverCa, Issued device) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("server-ca", serverCa.certificate());
@@ -138,6 +174,11 @@ final class TestPki {
         tmf.getTrustManagers(),
         null);
     return context;
+  }
+
+  /** A key manager that always presents the device's key and certificate. */
+  public static javax.net.ssl.KeyManager keyManager(Issued device) {
+    return new AlwaysPresent(device);
   }
 
   private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {

@@ -47,8 +47,88 @@ class ReportsIT {
         + ",\"bytesOut\":2,\"packetsIn\":3,\"packetsOut\":4}]}";
   }
 
+  private static String heartbeatAcknowledging(UUID... commands) {
+    String plain = heartbeat(Instant.now(), 1);
+    String ids =
+        java.util.Arrays.stream(commands)
+            .map(c -> "\"" + c + "\"")
+            .collect(java.util.stream.Collectors.joining(","));
+    return plain.substring(0, plain.length() - 1) + ",\"acknowledgedCommands\":[" + ids + "]}";
+  }
+
+  private void command(UUID command, Instant expiresAt) {
+    TestEvents.publish(
+        Topics.DIAG_COMMANDS,
+        EventEnvelope.of(
+            "/diag",
+            "default",
+            device.toString(),
+            new DeviceCommandRequested(
+                command, device, "REACHABILITY", Map.of("target", "10.0.0.1"), expiresAt)));
+  }
+
+  private void awaitHandedOut(UUID command) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 1)).body())
+                    .contains(command.toString()));
+  }
+
   @Test
-  void aHeartbeatReachesKafkaAndItsResponseCarriesPendingCommandsOnce() throws Exception {
+  void aCommandIsHandedOutAgainUntilTheDeviceAcknowledgesIt() throws Exception {
+    UUID command = UUID.randomUUID();
+    command(command, Instant.now().plusSeconds(600));
+    awaitHandedOut(command);
+
+    // the response was lost on the way: the next heartbeat hands the command out again
+    assertThat(api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 2)).body())
+        .contains(command.toString());
+    var acknowledging = api.post("/device/v1/heartbeat", cert, heartbeatAcknowledging(command));
+    assertThat(acknowledging.statusCode()).isEqualTo(200);
+    assertThat(acknowledging.body()).doesNotContain(command.toString());
+    assertThat(api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 3)).body())
+        .doesNotContain(command.toString());
+  }
+
+  @Test
+  void aCheckResultAcknowledgesItsCommandAndOneForAnUnknownOrExpiredCommandIsRefused()
+      throws Exception {
+    UUID expired = UUID.randomUUID();
+    UUID live = UUID.randomUUID();
+    command(expired, Instant.now().minusSeconds(1));
+    command(live, Instant.now().plusSeconds(600));
+    // same device, same partition: once the live command is handed out the expired one is stored
+    awaitHandedOut(live);
+
+    var unknown = result(UUID.randomUUID());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("\"code\":\"command-not-found\"");
+    var late = result(expired);
+    assertThat(late.statusCode()).isEqualTo(410);
+    assertThat(late.body()).contains("\"code\":\"command-expired\"");
+
+    assertThat(result(live).statusCode()).isEqualTo(202);
+    // the device's retry of a result already accepted is accepted again
+    assertThat(result(live).statusCode()).isEqualTo(202);
+    assertThat(api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 4)).body())
+        .doesNotContain(live.toString());
+    assertThat(TestEvents.read(Topics.DEVICE_REPORTS, r -> false, Duration.ofSeconds(2)))
+        .noneMatch(r -> new String(r.value()).contains(expired.toString()));
+  }
+
+  private java.net.http.HttpResponse<String> result(UUID command) throws Exception {
+    return api.post(
+        "/device/v1/check-results",
+        cert,
+        "{\"commandId\":\"" + command + "\",\"status\":\"SUCCEEDED\",\"output\":\"ok\"}");
+  }
+
+  @Test
+  void aHeartbeatReachesKafkaAndItsResponseCarriesPendingCommandsUntilAcknowledged()
+      throws Exception {
     UUID command = UUID.randomUUID();
     TestEvents.publish(
         Topics.DIAG_COMMANDS,
@@ -71,7 +151,7 @@ class ReportsIT {
               assertThat(r.statusCode()).isEqualTo(200);
               assertThat(r.body()).contains(command.toString()).contains("TUNNEL_STATUS");
             });
-    var next = api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 2));
+    var next = api.post("/device/v1/heartbeat", cert, heartbeatAcknowledging(command));
     assertThat(next.body()).doesNotContain(command.toString());
 
     var event =
@@ -96,6 +176,65 @@ class ReportsIT {
         CheckResultReported.class,
         e -> e.payload().commandId().equals(command),
         Duration.ofSeconds(20));
+  }
+
+  private static String heartbeatRunning(String configSha256) {
+    String plain = heartbeat(Instant.now(), 1);
+    return plain.substring(0, plain.length() - 1) + ",\"configSha256\":" + configSha256 + "}";
+  }
+
+  @Test
+  void aHeartbeatCarriesTheRunningBundlesShaToKafka() throws Exception {
+    String sha = "0123456789abcdef".repeat(4);
+    var r = api.post("/device/v1/heartbeat", cert, heartbeatRunning("\"" + sha + "\""));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    var event =
+        TestEvents.awaitEvent(
+            Topics.DEVICE_TELEMETRY,
+            HeartbeatReceived.class,
+            e -> e.payload().deviceId().equals(device),
+            Duration.ofSeconds(20));
+    assertThat(event.payload().configSha256()).isEqualTo(sha);
+  }
+
+  @Test
+  void aHeartbeatWithoutTheRunningBundleIsStillAccepted() throws Exception {
+    var r = api.post("/device/v1/heartbeat", cert, heartbeatRunning("null"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    var event =
+        TestEvents.awaitEvent(
+            Topics.DEVICE_TELEMETRY,
+            HeartbeatReceived.class,
+            e -> e.payload().deviceId().equals(device),
+            Duration.ofSeconds(20));
+    assertThat(event.payload().configSha256()).isNull();
+  }
+
+  @Test
+  void aMalformedRunningBundleShaIsAProblemNamingTheFieldAndPublishesNothing() throws Exception {
+    var upper =
+        api.post("/device/v1/heartbeat", cert, heartbeatRunning("\"" + "AB".repeat(32) + "\""));
+    var shortSha = api.post("/device/v1/heartbeat", cert, heartbeatRunning("\"abc123\""));
+    var notAString = api.post("/device/v1/heartbeat", cert, heartbeatRunning("[\"a\"]"));
+
+    assertThat(upper.statusCode()).isEqualTo(422);
+    assertThat(upper.body()).contains("\"field\":\"configSha256\"");
+    assertThat(shortSha.statusCode()).isEqualTo(422);
+    assertThat(shortSha.body()).contains("\"field\":\"configSha256\"");
+    assertThat(notAString.statusCode()).isEqualTo(400);
+    assertThat(notAString.body()).contains("\"field\":\"configSha256\"");
+    // a good heartbeat sent afterwards is the first (and only) one of this device on the topic
+    var good = api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 77));
+    assertThat(good.statusCode()).isEqualTo(200);
+    var event =
+        TestEvents.awaitEvent(
+            Topics.DEVICE_TELEMETRY,
+            HeartbeatReceived.class,
+            e -> e.payload().deviceId().equals(device),
+            Duration.ofSeconds(20));
+    assertThat(event.payload().tunnels().getFirst().bytesIn()).isEqualTo(77);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -43,6 +44,7 @@ class CheckController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "202", description = "Accepted")
   @PostMapping
   ResponseEntity<Check> request(
       @PathVariable UUID deviceId, @Valid @RequestBody CheckRequest request, Caller caller) {

@@ -2,6 +2,7 @@ package dev.ems.diagnostic.fleet;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.diagnostic.fleet.FleetQueries.DeviceSummary;
+import dev.ems.diagnostic.fleet.FleetQueries.DriftedDevice;
 import dev.ems.diagnostic.fleet.FleetQueries.TunnelEventView;
 import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
@@ -18,7 +19,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Fleet health: counts by level, the devices in a level (paged), a device's tunnel history. */
+/**
+ * Fleet health: counts by level, the devices in a level (paged), the drifted devices (paged), a
+ * device's tunnel history.
+ */
 @RestController
 class FleetController {
 
@@ -53,6 +57,20 @@ class FleetController {
         page,
         size,
         fleet.count(caller.tenant(), level));
+  }
+
+  /** Devices running a bundle they are not expected to run, longest drifted first. */
+  @RequiresRole(Role.VIEWER)
+  @GetMapping("/api/v1/fleet/drift")
+  Page<DriftedDevice> drift(
+      @RequestParam(defaultValue = "0") @Min(0) int page,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size,
+      Caller caller) {
+    return new Page<>(
+        fleet.drifted(caller.tenant(), page, size),
+        page,
+        size,
+        fleet.countDrifted(caller.tenant()));
   }
 
   @RequiresRole(Role.VIEWER)

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,21 @@ class FleetQueries {
       String connectivity,
       Instant lastSeen,
       Instant changedAt) {}
+
+  /**
+   * A device whose heartbeats say it runs {@code runningSha}, none of {@code expected} (its last
+   * applied bundle, then its latest published one when that differs), since {@code since}.
+   */
+  record DriftedDevice(
+      UUID deviceId,
+      String serial,
+      String runningSha,
+      List<ExpectedBundle> expected,
+      Instant since,
+      Instant lastSeen) {}
+
+  /** {@code kind}: APPLIED (the last version the device reported applied) or PUBLISHED. */
+  record ExpectedBundle(String kind, Integer version, String sha256) {}
 
   record TunnelEventView(String tunnel, String state, String previousState, Instant at) {}
 
@@ -69,6 +85,43 @@ class FleetQueries {
   long count(String tenant, String health) {
     return jdbc.sql("select count(*) from device_health where tenant_id = ? and health = ?")
         .params(tenant, health)
+        .query(Long.class)
+        .single();
+  }
+
+  List<DriftedDevice> drifted(String tenant, int page, int size) {
+    return jdbc.sql(
+            "select device_id, serial, running_sha, applied_version, applied_sha,"
+                + " desired_version, desired_sha, drift_since, last_seen from device_health"
+                + " where tenant_id = ? and drift_since is not null"
+                + " order by drift_since, device_id limit ? offset ?")
+        .params(tenant, size, (long) page * size)
+        .query(
+            (rs, n) -> {
+              List<ExpectedBundle> expected = new ArrayList<>(2);
+              String applied = rs.getString(5);
+              String desired = rs.getString(7);
+              if (applied != null) {
+                expected.add(new ExpectedBundle("APPLIED", (Integer) rs.getObject(4), applied));
+              }
+              if (desired != null && !desired.equals(applied)) {
+                expected.add(new ExpectedBundle("PUBLISHED", (Integer) rs.getObject(6), desired));
+              }
+              return new DriftedDevice(
+                  rs.getObject(1, UUID.class),
+                  rs.getString(2),
+                  rs.getString(3),
+                  expected,
+                  instant(rs, 8),
+                  instant(rs, 9));
+            })
+        .list();
+  }
+
+  long countDrifted(String tenant) {
+    return jdbc.sql(
+            "select count(*) from device_health where tenant_id = ? and drift_since is not null")
+        .param(tenant)
         .query(Long.class)
         .single();
   }

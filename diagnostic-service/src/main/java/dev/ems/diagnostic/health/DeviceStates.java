@@ -30,7 +30,8 @@ public class DeviceStates {
           + " connectivity, last_seen, tunnel_names, tunnel_states, clock_skew_seconds, firmware,"
           + " uptime_seconds, last_metrics_at, desired_version, desired_sha, reported_version,"
           + " reported_sha, reported_status, reported_error, reported_at, cert_status,"
-          + " cert_serial, cert_detail, pending_conditions, pending_counts";
+          + " cert_serial, cert_detail, pending_conditions, pending_counts, applied_version,"
+          + " applied_sha, applied_at, running_sha, drift_since, headend_tunnel";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -81,6 +82,29 @@ public class DeviceStates {
         .list();
   }
 
+  /** The tenant's devices the headend last reported with an ESTABLISHED management tunnel. */
+  public List<UUID> headendEstablished(String tenant) {
+    return jdbc.sql(
+            "select device_id from device_health where tenant_id = ?"
+                + " and headend_tunnel = 'ESTABLISHED'")
+        .param(tenant)
+        .query(UUID.class)
+        .list();
+  }
+
+  /** Those of the tenant's devices whose current certificate PKI reported revoked. */
+  public List<UUID> revoked(String tenant, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "select device_id from device_health where tenant_id = ?"
+                + " and device_id = any(?::uuid[]) and cert_status = 'REVOKED'")
+        .params(tenant, ids.stream().map(UUID::toString).toArray(String[]::new))
+        .query(UUID.class)
+        .list();
+  }
+
   public Optional<DeviceRecord> find(String tenant, UUID deviceId) {
     return jdbc.sql(
             "select " + COLUMNS + " from device_health where tenant_id = ? and device_id = ?")
@@ -101,7 +125,9 @@ public class DeviceStates {
           clock_skew_seconds = ?, firmware = ?, uptime_seconds = ?, last_metrics_at = ?,
           desired_version = ?, desired_sha = ?, reported_version = ?, reported_sha = ?,
           reported_status = ?, reported_error = ?, reported_at = ?, cert_status = ?,
-          cert_serial = ?, cert_detail = ?, pending_conditions = ?, pending_counts = ?
+          cert_serial = ?, cert_detail = ?, pending_conditions = ?, pending_counts = ?,
+          applied_version = ?, applied_sha = ?, applied_at = ?, running_sha = ?, drift_since = ?,
+          headend_tunnel = ?
         where device_id = ?
         """,
         records,
@@ -139,6 +165,12 @@ public class DeviceStates {
               i++, ps.getConnection().createArrayOf("text", r.pending().keySet().toArray()));
           ps.setArray(
               i++, ps.getConnection().createArrayOf("int4", r.pending().values().toArray()));
+          ps.setObject(i++, c.appliedVersion());
+          ps.setString(i++, c.appliedSha());
+          ps.setTimestamp(i++, ts(c.appliedAt()));
+          ps.setString(i++, c.runningSha());
+          ps.setTimestamp(i++, ts(c.driftSince()));
+          ps.setString(i++, s.headendTunnel());
           ps.setObject(i, r.deviceId());
         });
   }
@@ -158,7 +190,12 @@ public class DeviceStates {
             rs.getString("reported_sha"),
             rs.getString("reported_status"),
             rs.getString("reported_error"),
-            instant(rs, "reported_at"));
+            instant(rs, "reported_at"),
+            (Integer) rs.getObject("applied_version"),
+            rs.getString("applied_sha"),
+            instant(rs, "applied_at"),
+            rs.getString("running_sha"),
+            instant(rs, "drift_since"));
     var cert =
         new CertState(
             rs.getString("cert_status"), rs.getString("cert_serial"), rs.getString("cert_detail"));
@@ -169,7 +206,8 @@ public class DeviceStates {
             tunnels,
             (Long) rs.getObject("clock_skew_seconds"),
             config,
-            cert);
+            cert,
+            rs.getString("headend_tunnel"));
     return new DeviceRecord(
         rs.getObject("device_id", UUID.class),
         rs.getString("tenant_id"),

@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** One device's health with its reasons and the state behind them. */
+/**
+ * One device's health with its reasons and the state behind them; {@code configSync} is what the
+ * heartbeats' running bundle says of the config ({@link ConfigState#sync()}).
+ */
 @RestController
 class HealthController {
 
@@ -34,7 +37,9 @@ class HealthController {
       Long clockSkewSeconds,
       List<TunnelView> tunnels,
       ConfigState config,
-      CertificateView certificate) {}
+      CertificateView certificate,
+      String configSync,
+      String headendTunnel) {}
 
   private final DeviceStates states;
 
@@ -63,6 +68,8 @@ class HealthController {
         s.clockSkewSeconds(),
         s.tunnels().entrySet().stream().map(e -> new TunnelView(e.getKey(), e.getValue())).toList(),
         s.config(),
-        new CertificateView(s.cert().status(), s.cert().serial(), s.cert().detail()));
+        new CertificateView(s.cert().status(), s.cert().serial(), s.cert().detail()),
+        s.config().sync(),
+        s.headendTunnel());
   }
 }

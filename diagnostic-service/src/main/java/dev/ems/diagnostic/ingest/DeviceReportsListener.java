@@ -11,8 +11,10 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Device reports: config apply status feeds health, check results complete checks. One listener for
- * the topic, because two in one consumer group would split its partitions between them.
+ * Device reports: config apply status feeds health (the envelope's time, device-api's clock, is
+ * when an APPLIED report arrived, comparable with heartbeats' receivedAt), check results complete
+ * checks. One listener for the topic, because two in one consumer group would split its partitions
+ * between them.
  */
 @Component
 class DeviceReportsListener {
@@ -46,7 +48,13 @@ class DeviceReportsListener {
           s ->
               s.withConfig(
                   s.config()
-                      .reported(r.version(), r.sha256(), r.status(), r.error(), r.reportedAt())));
+                      .reported(
+                          r.version(),
+                          r.sha256(),
+                          r.status(),
+                          r.error(),
+                          r.reportedAt(),
+                          event.time())));
     } else if (events.is(record, CheckResultReported.class)) {
       var event = events.decode(record, CheckResultReported.class);
       checks.complete(event.tenant(), event.payload());

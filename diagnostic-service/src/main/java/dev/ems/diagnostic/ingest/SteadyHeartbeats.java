@@ -17,9 +17,10 @@ import org.springframework.stereotype.Repository;
  * The fast path of ingest: almost every heartbeat only says "still here, nothing changed". For
  * those, one set-based update per batch moves liveness, uptime and firmware; the row qualifies only
  * if the device is ONLINE, the heartbeat is newer, and its tunnels and clock skew equal the stored
- * ones with no alert confirmation pending, so health cannot change. Every other heartbeat (first
- * one, tunnel change, stale, unknown device, other tenant) is left to the full fold. No indexed
- * column changes, so these are HOT updates.
+ * ones with no alert confirmation pending, and its running bundle leaves the config state as it is
+ * (the same case analysis as {@code ConfigState.running}, so no query is added to compare it), so
+ * health cannot change. Every other heartbeat (first one, tunnel change, stale, unknown device,
+ * other tenant) is left to the full fold. No indexed column changes, so these are HOT updates.
  */
 @Repository
 class SteadyHeartbeats {
@@ -51,6 +52,7 @@ class SteadyHeartbeats {
     String[] names = new String[n];
     String[] states = new String[n];
     String[] skew = new String[n];
+    String[] sha = new String[n];
     for (int i = 0; i < n; i++) {
       var event = heartbeats.get(i);
       HeartbeatReceived hb = event.payload();
@@ -68,6 +70,7 @@ class SteadyHeartbeats {
       names[i] = String.join(SEP, tunnels.keySet());
       states[i] = String.join(SEP, tunnels.values());
       skew[i] = skewSeconds == null ? null : skewSeconds.toString();
+      sha[i] = hb.configSha256();
     }
     Map<UUID, Boolean> touched = new HashMap<>();
     jdbc.sql(
@@ -80,19 +83,37 @@ class SteadyHeartbeats {
                      then b.received else s.last_metrics_at end
               from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::timestamptz[],
                           ?::timestamptz[], ?::text[], ?::bigint[], ?::text[], ?::text[],
-                          ?::bigint[])
+                          ?::bigint[], ?::text[])
                      as b(id, tenant, received, deadline, sample_before, firmware, uptime,
-                          names, states, skew)
+                          names, states, skew, sha)
              where s.device_id = b.id and s.tenant_id = b.tenant and s.connectivity = 'ONLINE'
                and s.last_seen < b.received
                and array_to_string(s.tunnel_names, chr(31)) = b.names
                and array_to_string(s.tunnel_states, chr(31)) = b.states
                and s.clock_skew_seconds is not distinct from b.skew
                and cardinality(s.pending_conditions) = 0
+               and case
+                     when b.sha is null then s.running_sha is null and s.drift_since is null
+                     when b.received < s.applied_at then true
+                     when (s.applied_sha is null and s.desired_sha is null)
+                          or b.sha = s.applied_sha or b.sha = s.desired_sha
+                       then s.running_sha = b.sha and s.drift_since is null
+                     else s.running_sha = b.sha and s.drift_since is not null
+                   end
             returning s.device_id, s.last_metrics_at = b.received
             """)
         .params(
-            ids, tenants, received, deadlines, sampleBefore, firmware, uptime, names, states, skew)
+            ids,
+            tenants,
+            received,
+            deadlines,
+            sampleBefore,
+            firmware,
+            uptime,
+            names,
+            states,
+            skew,
+            sha)
         .query(
             (RowCallbackHandler) rs -> touched.put(rs.getObject(1, UUID.class), rs.getBoolean(2)));
     return touched;

@@ -28,13 +28,26 @@ public class TelemetryMetrics {
 
   TelemetryMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.received = registry.counter("diag.heartbeats.received");
-    this.accepted = registry.counter("diag.heartbeats.accepted");
-    this.steady = registry.counter("diag.heartbeats.steady");
-    this.skewed = registry.counter("diag.heartbeats.clock-skew");
-    this.offline = registry.counter("diag.devices.marked-offline");
-    this.ingestTime = registry.timer("diag.ingest.time");
-    this.sweepTime = registry.timer("diag.offline-sweep.time");
+    // with descriptions: the Prometheus scrape's HELP (promtool check metrics asks for it)
+    this.received =
+        counter(registry, "diag.heartbeats.received", "Heartbeats received (ingest rate)");
+    this.accepted = counter(registry, "diag.heartbeats.accepted", "Heartbeats stored");
+    this.steady =
+        counter(registry, "diag.heartbeats.steady", "Heartbeats stored by the set-based fast path");
+    this.skewed =
+        counter(registry, "diag.heartbeats.clock-skew", "Heartbeats whose device clock is off");
+    this.offline =
+        counter(registry, "diag.devices.marked-offline", "Devices marked offline by the sweep");
+    this.ingestTime =
+        Timer.builder("diag.ingest.time").description("Database time of ingest").register(registry);
+    this.sweepTime =
+        Timer.builder("diag.offline-sweep.time")
+            .description("One run of the offline sweep")
+            .register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
   }
 
   /**
@@ -42,7 +55,11 @@ public class TelemetryMetrics {
    * order), invalid, late-result.
    */
   public void rejected(String source, String reason) {
-    registry.counter("diag.events.rejected", "source", source, "reason", reason).increment();
+    Counter.builder("diag.events.rejected")
+        .description("Events dropped, by source and reason")
+        .tags("source", source, "reason", reason)
+        .register(registry)
+        .increment();
     log.debug("dropped {} event: {}", source, reason);
   }
 

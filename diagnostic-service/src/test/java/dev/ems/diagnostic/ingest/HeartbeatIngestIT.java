@@ -105,7 +105,8 @@ class HeartbeatIngestIT {
                 received,
                 5,
                 "fw",
-                heartbeat(device, received, Map.of("ems-mgmt", "ESTABLISHED")).tunnels())));
+                heartbeat(device, received, Map.of("ems-mgmt", "ESTABLISHED")).tunnels(),
+                null)));
     awaitHealth(device, "WARNING");
     mvc.perform(get("/api/v1/devices/" + device + "/health").header("Authorization", ADMIN))
         .andExpect(jsonPath("$.clockSkewSeconds").value(-7200))

@@ -3,7 +3,7 @@ package dev.ems.pki.backend;
 import dev.ems.pki.endentity.EndEntity;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.time.Period;
+import java.time.Duration;
 import java.util.List;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -22,7 +22,7 @@ public interface CertificateAuthority {
    * CSR; only the CSR's public key is used.
    */
   IssuedCertificate issue(
-      EndEntity entity, PKCS10CertificationRequest csr, PublicKey key, Period validity);
+      EndEntity entity, PKCS10CertificationRequest csr, PublicKey key, Duration validity);
 
   /** Revokes a certificate at the CA. */
   void revoke(String issuerDn, String serialHex, RevocationReason reason);

@@ -14,8 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -150,9 +148,12 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
 
   @Override
   public IssuedCertificate issue(
-      EndEntity entity, PKCS10CertificationRequest csr, PublicKey key, Period validity) {
+      EndEntity entity,
+      PKCS10CertificationRequest csr,
+      PublicKey key,
+      java.time.Duration validity) {
     Instant now = clock.instant();
-    Instant notAfter = now.atZone(ZoneOffset.UTC).plus(validity).toInstant();
+    Instant notAfter = now.plus(validity);
     if (notAfter.isAfter(issuerNotAfter)) {
       notAfter = issuerNotAfter;
     }

@@ -4,6 +4,9 @@ import dev.ems.pki.system.KeyAlgorithm;
 import dev.ems.pki.system.KeyVault;
 import dev.ems.pki.system.Pem;
 import dev.ems.pki.system.PkiProperties;
+import dev.ems.platform.PlatformProperties;
+import dev.ems.platform.audit.AuditEntry;
+import dev.ems.platform.audit.AuditTrail;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -38,12 +41,22 @@ public class CaHierarchy {
       TransactionTemplate tx,
       KeyVault vault,
       PkiProperties properties,
-      Clock clock) {
+      Clock clock,
+      AuditTrail audit,
+      PlatformProperties platform) {
     tx.executeWithoutResult(
         status -> {
           jdbc.sql("select pg_advisory_xact_lock(hashtext('pki.ca-hierarchy'))").query().rowSet();
           if (jdbc.sql("select count(*) from ca").query(Long.class).single() == 0) {
             create(jdbc, vault, properties.ca(), clock.instant());
+            // CA changes belong to the system tenant's chain
+            audit.record(
+                AuditEntry.of(
+                    platform.bootstrapTenant(),
+                    AuditEntry.Actor.system("pki-service"),
+                    "pki.ca.create",
+                    "ca/" + properties.ca().issuingDn(),
+                    null));
           }
         });
     this.root = certificate(jdbc, ROOT);

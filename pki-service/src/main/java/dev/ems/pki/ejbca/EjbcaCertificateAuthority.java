@@ -9,7 +9,6 @@ import dev.ems.pki.system.PkiProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.time.Period;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -62,7 +61,10 @@ class EjbcaCertificateAuthority implements CertificateAuthority {
 
   @Override
   public IssuedCertificate issue(
-      EndEntity entity, PKCS10CertificationRequest csr, PublicKey key, Period validity) {
+      EndEntity entity,
+      PKCS10CertificationRequest csr,
+      PublicKey key,
+      java.time.Duration validity) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("certificate_request", pem(csr));
     body.put("certificate_profile_name", settings.certificateProfile());

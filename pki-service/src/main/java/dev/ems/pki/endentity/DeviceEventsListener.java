@@ -12,11 +12,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Device end entities exist only because the inventory created the device: a device SC creates
- * becomes an end entity of its tenant (kind DEVICE, name = device id, {@code CN=<device id>},
- * profile {@code device}); a new serial (RMA) revokes the old hardware's certificates (superseded);
- * a decommissioned device's end entity is deleted, which revokes its certificates
- * (cessationOfOperation); a bootstrap token's hash and expiry are kept for enrollment to check.
- * Idempotent.
+ * becomes an end entity of its tenant (kind DEVICE, name = device id, {@code CN=<device
+ * id>,O=<tenant>}, profile {@code device}); a new serial (RMA) revokes the old hardware's
+ * certificates (superseded); a decommissioned device's end entity is deleted, which revokes its
+ * certificates (cessationOfOperation); a bootstrap token's hash and expiry are kept for enrollment
+ * to check. Idempotent.
  */
 @Component
 class DeviceEventsListener {

@@ -6,6 +6,7 @@ import dev.ems.pki.endentity.EndEntityRequests.EndEntityResponse;
 import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -34,6 +35,7 @@ class EndEntityController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping
   ResponseEntity<EndEntityResponse> create(
       @Valid @RequestBody CreateEndEntityRequest request, Caller caller) {

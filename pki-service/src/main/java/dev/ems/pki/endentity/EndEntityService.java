@@ -4,6 +4,7 @@ import dev.ems.common.error.ErrorCode;
 import dev.ems.pki.backend.CertificateAuthority;
 import dev.ems.pki.backend.RevocationReason;
 import dev.ems.pki.endentity.EndEntityRequests.CreateEndEntityRequest;
+import dev.ems.pki.issuance.PkiAudit;
 import dev.ems.pki.revocation.RevocationService;
 import dev.ems.pki.system.PkiProperties;
 import dev.ems.platform.web.EmsException;
@@ -13,6 +14,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -24,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
  * device's, of whatever tenant.
  */
 @Service
-class EndEntityService {
+public class EndEntityService {
 
   private final EndEntities entities;
   private final BootstrapTokens tokens;
@@ -32,6 +36,7 @@ class EndEntityService {
   private final RevocationService revocation;
   private final PkiProperties properties;
   private final Clock clock;
+  private final PkiAudit audit;
 
   EndEntityService(
       EndEntities entities,
@@ -39,7 +44,9 @@ class EndEntityService {
       CertificateAuthority ca,
       RevocationService revocation,
       PkiProperties properties,
-      Clock clock) {
+      Clock clock,
+      PkiAudit audit) {
+    this.audit = audit;
     this.entities = entities;
     this.tokens = tokens;
     this.ca = ca;
@@ -52,6 +59,23 @@ class EndEntityService {
   @Transactional
   EndEntity create(String tenant, CreateEndEntityRequest request) {
     return register(tenant, request, EndEntity.OPERATOR, null);
+  }
+
+  /**
+   * The tenant's operator entity of this name, registered with {@code subjectDn} on first use (the
+   * management tunnel headend's entity, named by pki-service itself).
+   */
+  @Transactional
+  public EndEntity operatorEntity(String tenant, String name, String subjectDn) {
+    return entities
+        .findActive(tenant, name)
+        .orElseGet(
+            () ->
+                register(
+                    tenant,
+                    new CreateEndEntityRequest(name, subjectDn, DeviceEventsListener.PROFILE, null),
+                    EndEntity.OPERATOR,
+                    null));
   }
 
   /**
@@ -71,13 +95,18 @@ class EndEntityService {
       // holds the key of must not authenticate as the device without its bootstrap token
       revocation.revokeAllOf(sameName.get(), RevocationReason.superseded);
       entities.markDevice(
-          sameName.get().id(), serial, at, "CN=" + name, DeviceEventsListener.PROFILE);
+          sameName.get().id(),
+          serial,
+          at,
+          deviceSubject(tenant, name),
+          DeviceEventsListener.PROFILE);
       return;
     }
     EndEntity entity =
         register(
             tenant,
-            new CreateEndEntityRequest(name, "CN=" + name, DeviceEventsListener.PROFILE, List.of()),
+            new CreateEndEntityRequest(
+                name, deviceSubject(tenant, name), DeviceEventsListener.PROFILE, List.of()),
             EndEntity.DEVICE,
             serial);
     entities.serialChanged(entity.id(), serial, at);
@@ -121,6 +150,7 @@ class EndEntityService {
       throw new EmsException(
           ErrorCode.VALIDATION_FAILED, "subjectDn is not an X.500 name", "subjectDn");
     }
+    requireOwnOrganization(tenant, dn);
     if (!properties.profiles().containsKey(request.certificateProfile())) {
       throw new EmsException(
           ErrorCode.VALIDATION_FAILED,
@@ -156,6 +186,33 @@ class EndEntityService {
     return entity;
   }
 
+  /**
+   * A device's subject: {@code CN=<device id>,O=<tenant>}. The tenant's management tunnel headend
+   * accepts only device certificates of its own tenant by matching {@code O} (swanctl {@code remote
+   * id = "O=<tenant>, CN=*"}, docs in README "Management tunnel headend"), so {@code O} is set by
+   * pki-service, never by the device's CSR, and an operator cannot name another tenant in it.
+   */
+  public static String deviceSubject(String tenant, String deviceId) {
+    return "CN=" + Rdn.escapeValue(deviceId) + ",O=" + Rdn.escapeValue(tenant);
+  }
+
+  /** An {@code O} in an operator's subject names the tenant: only its own (see deviceSubject). */
+  private static void requireOwnOrganization(String tenant, String dn) {
+    try {
+      for (Rdn rdn : new LdapName(dn).getRdns()) {
+        if ("O".equalsIgnoreCase(rdn.getType()) && !tenant.equals(String.valueOf(rdn.getValue()))) {
+          throw new EmsException(
+              ErrorCode.VALIDATION_FAILED,
+              "subjectDn: O names the tenant and must be " + tenant,
+              "subjectDn");
+        }
+      }
+    } catch (InvalidNameException e) {
+      throw new EmsException(
+          ErrorCode.VALIDATION_FAILED, "subjectDn is not an X.500 name", "subjectDn");
+    }
+  }
+
   /** Revokes the entity's live certificates (cessationOfOperation), then marks it deleted. */
   @Transactional
   List<String> delete(String tenant, String name) {
@@ -163,6 +220,7 @@ class EndEntityService {
     List<String> revoked = revocation.revokeAllOf(entity, RevocationReason.cessationOfOperation);
     entities.markDeleted(entity.id());
     ca.remove(entity);
+    audit.endEntityDeleted(tenant, name, PkiAudit.currentActor(null));
     return revoked;
   }
 

@@ -6,7 +6,6 @@ import dev.ems.pki.system.PkiProperties;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -14,9 +13,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Announces each valid certificate that enters the expiry window exactly once: the row is marked in
- * the transaction that appends the event, and rows are claimed with SKIP LOCKED so several
- * instances never announce the same certificate twice.
+ * Announces each valid certificate that enters the last tenth of its lifetime ({@code
+ * pki.expiry-fraction}) exactly once: a device that renews at two thirds of its lifetime never gets
+ * there, since its renewal supersedes (revokes) the old certificate, so the announcement (and
+ * diagnostics' CERT_EXPIRING alert) means a device that has not renewed. Exactly once: the row is
+ * marked in the transaction that appends the event, and rows are claimed with SKIP LOCKED so
+ * several instances never announce the same certificate twice.
  */
 @Component
 class ExpiryWatcher {
@@ -48,13 +50,13 @@ class ExpiryWatcher {
   @Transactional
   public int announce() {
     Instant now = clock.instant();
-    Instant horizon = now.atZone(ZoneOffset.UTC).plus(properties.expiryWindow()).toInstant();
     List<String> serials =
         jdbc.sql(
                 "select serial from certificate where status = 'VALID' and expiry_announced_at"
-                    + " is null and not_after <= ? and not_after > ? order by not_after limit ?"
-                    + " for update skip locked")
-            .params(Timestamp.from(horizon), Timestamp.from(now), BATCH)
+                    + " is null and not_after > ?"
+                    + " and not_after - (not_after - not_before) * ? <= ?"
+                    + " order by not_after limit ? for update skip locked")
+            .params(Timestamp.from(now), properties.expiryFraction(), Timestamp.from(now), BATCH)
             .query(String.class)
             .list();
     for (String serial : serials) {

@@ -12,6 +12,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -53,6 +54,7 @@ class CertificateController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping("/api/v1/end-entities/{name}/certificates")
   ResponseEntity<IssueResponse> issue(
       @PathVariable String name, @Valid @RequestBody IssueRequest request, Caller caller) {
@@ -63,6 +65,7 @@ class CertificateController {
 
   /** Server-side key generation: the only response that ever carries a private key. */
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping("/api/v1/end-entities/{name}/keystores")
   ResponseEntity<byte[]> keyStore(
       @PathVariable String name, @Valid @RequestBody KeyStoreRequest request, Caller caller) {
@@ -121,12 +124,17 @@ class CertificateController {
     Instant expiringBefore = null;
     if (expiringWithin != null) {
       try {
+        // a period of days (P30D) or, for certificates of minutes, a duration (PT10M)
         expiringBefore =
-            now.atZone(java.time.ZoneOffset.UTC).plus(Period.parse(expiringWithin)).toInstant();
-      } catch (DateTimeParseException e) {
+            expiringWithin.contains("T")
+                ? now.plus(java.time.Duration.parse(expiringWithin))
+                : now.atZone(java.time.ZoneOffset.UTC)
+                    .plus(Period.parse(expiringWithin))
+                    .toInstant();
+      } catch (DateTimeParseException | ArithmeticException e) {
         throw new EmsException(
             ErrorCode.INVALID_PARAMETER,
-            "expiringWithin must be an ISO-8601 period such as P30D",
+            "expiringWithin must be an ISO-8601 period such as P30D or a duration such as PT10M",
             "expiringWithin");
       }
     }

@@ -15,12 +15,16 @@ public class CertificateEvents {
   static final String SOURCE = "/pki-service/certificates";
 
   private final Outbox outbox;
+  private final PkiAudit audit;
 
-  CertificateEvents(Outbox outbox) {
+  CertificateEvents(Outbox outbox, PkiAudit audit) {
     this.outbox = outbox;
+    this.audit = audit;
   }
 
-  void issued(CertificateRecord c) {
+  /** Issued on behalf of {@code actor} (captured on the requesting thread). */
+  void issued(CertificateRecord c, dev.ems.platform.audit.AuditEntry.Actor actor) {
+    audit.issued(c, actor);
     append(
         c,
         new CertificateIssued(
@@ -34,6 +38,7 @@ public class CertificateEvents {
   }
 
   public void revoked(CertificateRecord c, String reason, java.time.Instant at) {
+    audit.revoked(c, reason, PkiAudit.currentActor(idOf(c)));
     append(
         c,
         new CertificateRevoked(
@@ -43,6 +48,10 @@ public class CertificateEvents {
   public void expiring(CertificateRecord c) {
     append(
         c, new CertificateExpiring(c.deviceId(), c.serial(), c.fingerprintSha256(), c.notAfter()));
+  }
+
+  private static String idOf(CertificateRecord c) {
+    return c.deviceId() == null ? null : c.deviceId().toString();
   }
 
   private void append(CertificateRecord c, Object payload) {

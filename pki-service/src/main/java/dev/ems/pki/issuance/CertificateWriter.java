@@ -41,7 +41,9 @@ class CertificateWriter implements DisposableBean {
 
   /** Stores the certificate durably; false if its end entity is no longer active. */
   boolean store(CertificateRecord record, String enrollmentCsrSha256) {
-    var pending = new Pending(record, enrollmentCsrSha256, new CompletableFuture<>());
+    var actor =
+        PkiAudit.currentActor(record.deviceId() == null ? null : record.deviceId().toString());
+    var pending = new Pending(record, enrollmentCsrSha256, actor, new CompletableFuture<>());
     try {
       queue.put(pending);
       return pending.done().join();
@@ -102,7 +104,7 @@ class CertificateWriter implements DisposableBean {
             batch.stream().map(Pending::csrSha).toList());
     for (int i = 0; i < stored.length; i++) {
       if (stored[i]) {
-        events.issued(batch.get(i).record());
+        events.issued(batch.get(i).record(), batch.get(i).actor());
       }
     }
     return stored;
@@ -111,7 +113,7 @@ class CertificateWriter implements DisposableBean {
   private boolean insert(Pending p) {
     boolean inserted = certificates.insert(p.record(), p.csrSha());
     if (inserted) {
-      events.issued(p.record());
+      events.issued(p.record(), p.actor());
     }
     return inserted;
   }
@@ -123,5 +125,8 @@ class CertificateWriter implements DisposableBean {
   }
 
   private record Pending(
-      CertificateRecord record, String csrSha, CompletableFuture<Boolean> done) {}
+      CertificateRecord record,
+      String csrSha,
+      dev.ems.platform.audit.AuditEntry.Actor actor,
+      CompletableFuture<Boolean> done) {}
 }

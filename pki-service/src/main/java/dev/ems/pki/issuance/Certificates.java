@@ -123,6 +123,22 @@ public class Certificates {
         .list();
   }
 
+  /** A certificate by the SHA-256 of its DER, whatever its tenant. */
+  public Optional<CertificateRecord> findByFingerprint(String fingerprintSha256) {
+    return jdbc.sql("select " + COLUMNS + " from certificate where fingerprint_sha256 = ?")
+        .param(fingerprintSha256)
+        .query(Certificates::map)
+        .optional();
+  }
+
+  /** The DER of every certificate the entity ever held: to refuse a key certified before. */
+  public List<byte[]> allDerOf(UUID endEntityId) {
+    return jdbc.sql("select der from certificate where end_entity_id = ?")
+        .param(endEntityId)
+        .query((rs, row) -> rs.getBytes(1))
+        .list();
+  }
+
   List<CertificateRecord> search(CertificateQuery q, Instant now) {
     StringBuilder sql =
         new StringBuilder("select " + COLUMNS + " from certificate where tenant_id = ?");

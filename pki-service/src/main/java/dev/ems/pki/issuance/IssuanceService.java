@@ -90,6 +90,20 @@ public class IssuanceService {
    * of the device, so only the newest key counts.
    */
   public Issued enroll(String tenant, String entityName, String csrPem, EnrollmentGate gate) {
+    return enroll(tenant, entityName, csrPem, gate, true);
+  }
+
+  /**
+   * As {@link #enroll(String, String, String, EnrollmentGate)}; with {@code supersedeOthers} false
+   * (a renewal) the device's other certificates stay valid until the new one is first used ({@link
+   * RevocationService#supersedeOlderThan}).
+   */
+  public Issued enroll(
+      String tenant,
+      String entityName,
+      String csrPem,
+      EnrollmentGate gate,
+      boolean supersedeOthers) {
     EndEntity entity =
         entities
             .findActiveDevice(tenant, entityName)
@@ -108,8 +122,10 @@ public class IssuanceService {
         issued = reload(certificates.findEnrollment(entity.id(), csrSha).orElseThrow(() -> raced));
       }
     }
-    // also on a retry: it completes an enrollment that stopped between issuing and superseding
-    revocation.supersedeAllBut(entity, issued.record().serial());
+    if (supersedeOthers) {
+      // also on a retry: it completes an enrollment that stopped between issuing and superseding
+      revocation.supersedeAllBut(entity, issued.record().serial());
+    }
     return issued;
   }
 

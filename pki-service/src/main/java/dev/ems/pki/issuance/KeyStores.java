@@ -1,7 +1,6 @@
 package dev.ems.pki.issuance;
 
 import dev.ems.pki.endentity.EndEntity;
-import dev.ems.pki.issuance.CsrValidator.Csr;
 import dev.ems.pki.system.KeyAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.security.KeyPair;
@@ -9,9 +8,6 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,26 +18,21 @@ import org.springframework.stereotype.Service;
 class KeyStores {
 
   private final IssuanceService issuance;
+  private final GeneratedKeys generatedKeys;
 
-  KeyStores(IssuanceService issuance) {
+  KeyStores(IssuanceService issuance, GeneratedKeys generatedKeys) {
     this.issuance = issuance;
+    this.generatedKeys = generatedKeys;
   }
 
   record KeyStoreResult(String serial, byte[] pkcs12) {}
 
   KeyStoreResult issue(String tenant, String name, KeyAlgorithm algorithm, char[] password) {
     EndEntity entity = issuance.requireOperatorEntity(tenant, name);
-    KeyPair keys = algorithm.generate();
+    GeneratedKeys.WithKey made = generatedKeys.issue(entity, algorithm);
+    KeyPair keys = made.keys();
+    IssuanceService.Issued issued = made.issued();
     try {
-      var csr =
-          new JcaPKCS10CertificationRequestBuilder(
-                  new X500Principal(entity.subjectDn()), keys.getPublic())
-              .build(
-                  new JcaContentSignerBuilder(algorithm.signatureAlgorithm())
-                      .build(keys.getPrivate()));
-      byte[] der = csr.getEncoded();
-      IssuanceService.Issued issued =
-          issuance.issue(entity, new Csr(csr, keys.getPublic(), der), null);
       List<Certificate> chain = new ArrayList<>();
       chain.add(issued.certificate());
       chain.addAll(issued.chain());

@@ -101,6 +101,26 @@ public class RevocationService {
     return serials;
   }
 
+  /**
+   * The device used {@code current} (a renewed certificate) for the first time: every live
+   * certificate of its entity issued before it is superseded; those issued after it are left alone
+   * (issue 18: the old certificate counts until the new one is used).
+   */
+  @Transactional
+  public List<String> supersedeOlderThan(CertificateRecord current) {
+    List<String> serials = new ArrayList<>();
+    for (CertificateRecord c : certificates.liveOf(current.endEntityId())) {
+      if (!c.serial().equals(current.serial()) && c.issuedAt().isBefore(current.issuedAt())) {
+        revokeOne(c, RevocationReason.superseded);
+        serials.add(c.serial());
+      }
+    }
+    if (!serials.isEmpty()) {
+      crls.regenerate();
+    }
+    return serials;
+  }
+
   private CertificateRecord revokeOne(CertificateRecord c, RevocationReason reason) {
     Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     ca.revoke(c.issuerDn(), c.serial(), reason);

@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *     EMS_INTERNAL_API_KEY}, no default; the values once published as defaults are refused)
  * @param publicUrl base URL relying parties reach this service at (CRL distribution point, OCSP)
  * @param profiles certificate profiles by name
- * @param expiryWindow certificates expiring within this window are announced
+ * @param expiryFraction a valid certificate is announced as expiring once it is inside this last
+ *     fraction of its lifetime (0.1: its last tenth) and not renewed (issue 18)
  */
 @Validated
 @ConfigurationProperties("pki")
@@ -37,7 +38,9 @@ public record PkiProperties(
     @Valid @NotNull Ca ca,
     @NotEmpty Map<String, @Valid Profile> profiles,
     @NotNull Duration crlInterval,
-    @NotNull Period expiryWindow,
+    @jakarta.validation.constraints.DecimalMin("0.001")
+        @jakarta.validation.constraints.DecimalMax("0.999")
+        double expiryFraction,
     @NotNull Duration expiryCheckInterval,
     @Valid Ejbca ejbca) {
 
@@ -67,8 +70,11 @@ public record PkiProperties(
       @NotNull Period rootValidity,
       @NotNull Period issuingValidity) {}
 
-  /** A certificate profile: how long its certificates live. */
-  public record Profile(@NotNull Period validity) {}
+  /**
+   * A certificate profile: how long its certificates live (ISO-8601, e.g. {@code P365D}, or {@code
+   * PT10M} for tests of renewal).
+   */
+  public record Profile(@NotNull Duration validity) {}
 
   /** EJBCA REST API v1 with client-certificate authentication. */
   public record Ejbca(

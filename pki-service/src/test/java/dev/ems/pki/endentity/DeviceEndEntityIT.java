@@ -101,7 +101,7 @@ class DeviceEndEntityIT {
             () ->
                 mvc.perform(get("/api/v1/end-entities/" + device).header("Authorization", ADMIN))
                     .andExpect(jsonPath("$.kind").value("DEVICE"))
-                    .andExpect(jsonPath("$.subjectDn").value("CN=" + device))
+                    .andExpect(jsonPath("$.subjectDn").value("CN=" + device + ",O=default"))
                     .andExpect(jsonPath("$.dnsNames").isEmpty()));
     assertThat(
             jdbc.sql(
@@ -111,6 +111,39 @@ class DeviceEndEntityIT {
                 .single())
         .as("the operator's certificate never counts as the device's")
         .isZero();
+  }
+
+  @Test
+  void aDevicesSubjectNamesItsTenantAndNoOperatorCanNameAnotherTenant() throws Exception {
+    String device = inventoryDevice(jdbc, "tenant-a", "SN-O-1");
+    String adminA = operatorOf(keys, "tenant-a", Role.ADMIN);
+    String adminB = operatorOf(keys, "tenant-b", Role.ADMIN);
+
+    // the headend of tenant-a accepts "O=tenant-a, CN=*": the device's subject carries its tenant
+    mvc.perform(get("/api/v1/end-entities/" + device).header("Authorization", adminA))
+        .andExpect(jsonPath("$.subjectDn").value("CN=" + device + ",O=tenant-a"));
+    // B cannot make itself a certificate that A's headend would take for one of A's devices
+    String impostor = java.util.UUID.randomUUID().toString();
+    mvc.perform(
+            post("/api/v1/end-entities")
+                .header("Authorization", adminB)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"name\":\"%s\",\"subjectDn\":\"CN=%s,O=tenant-a\",\"certificateProfile\":\"device\"}"
+                        .formatted(impostor, impostor)))
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(jsonPath("$.code").value("validation-failed"))
+        .andExpect(jsonPath("$.field").value("subjectDn"));
+    assertThat(entities(impostor)).isZero();
+    // its own tenant in O is fine
+    mvc.perform(
+            post("/api/v1/end-entities")
+                .header("Authorization", adminB)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"name\":\"%s\",\"subjectDn\":\"CN=%s,O=tenant-b\",\"certificateProfile\":\"device\"}"
+                        .formatted(impostor, impostor)))
+        .andExpect(status().isCreated());
   }
 
   @Test

@@ -60,7 +60,7 @@ class IssuanceIT {
     List<X509Certificate> chain = certificates(issued.get("chainPem").asString());
     assertThat(chain).hasSize(2);
     assertThat(cert.getSubjectX500Principal().getName())
-        .isEqualTo("CN=" + entity + ",OU=Devices,O=ACME");
+        .isEqualTo("CN=" + entity + ",OU=Devices,O=default");
     assertThat(cert.getSubjectAlternativeNames())
         .extracting(n -> (Object) n.get(1))
         .containsExactlyInAnyOrder((Object) ("urn:uuid:" + entity), "cpe.example.net");

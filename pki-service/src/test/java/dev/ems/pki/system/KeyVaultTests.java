@@ -20,9 +20,9 @@ class KeyVaultTests {
         "http://localhost",
         new PkiProperties.Ca(
             KeyAlgorithm.EC_P256, "CN=r", "CN=i", Period.ofDays(10), Period.ofDays(5)),
-        Map.of("device", new PkiProperties.Profile(Period.ofDays(1))),
+        Map.of("device", new PkiProperties.Profile(java.time.Duration.ofDays(1))),
         Duration.ofHours(1),
-        Period.ofDays(30),
+        0.1,
         Duration.ofMinutes(10),
         null);
   }

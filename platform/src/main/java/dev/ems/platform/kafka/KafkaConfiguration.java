@@ -1,27 +1,30 @@
 package dev.ems.platform.kafka;
 
 import dev.ems.common.envelope.CloudEventCodec;
-import dev.ems.common.envelope.EventDecodingException;
 import dev.ems.common.event.Topics;
 import dev.ems.platform.PlatformProperties;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Kafka conventions of the suite: all topics (and their dead-letter topics) exist; a record that
- * fails is retried a bounded number of times and then moved to {@code <topic>.dlt}, so it never
- * blocks its partition; a record that is not a valid event goes there at once.
+ * fails is handled by {@link KafkaErrorHandling}'s rule (transient failures retried until they go
+ * away, poison dead-lettered to {@code <topic>.dlt}).
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
@@ -33,14 +36,7 @@ public class KafkaConfiguration {
 
   @Bean
   DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> template) {
-    var recoverer =
-        new DeadLetterPublishingRecoverer(
-            template, (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
-    var backOff = new ExponentialBackOff(200, 2.0);
-    backOff.setMaxAttempts(3);
-    var handler = new DefaultErrorHandler(recoverer, backOff);
-    handler.addNotRetryableExceptions(EventDecodingException.class, IllegalArgumentException.class);
-    return handler;
+    return KafkaErrorHandling.errorHandler(template);
   }
 
   @Bean
@@ -63,6 +59,23 @@ public class KafkaConfiguration {
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }
+
+  @Bean
+  DeadLetters deadLetters(
+      ConsumerFactory<String, byte[]> consumers,
+      KafkaTemplate<String, byte[]> template,
+      KafkaListenerEndpointRegistry listeners,
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions) {
+    return new DeadLetters(
+        consumers, template, listeners, jdbc, new TransactionTemplate(transactions));
+  }
+
+  /** The dead-letter API on servlet services (the operator API lives there). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @Import(DeadLetterController.class)
+  static class DeadLetterApi {}
 
   @Bean("kafkaHealthIndicator")
   KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin) {

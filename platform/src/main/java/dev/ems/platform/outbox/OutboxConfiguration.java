@@ -31,7 +31,14 @@ public class OutboxConfiguration {
   }
 
   @Bean
-  Outbox outbox(JdbcClient jdbc, CloudEventCodec codec, JsonMapper json, OutboxRelay relay) {
-    return new Outbox(jdbc, codec, json, relay);
+  Outbox outbox(
+      JdbcClient jdbc,
+      CloudEventCodec codec,
+      JsonMapper json,
+      OutboxRelay relay,
+      KafkaTemplate<String, byte[]> kafka) {
+    // the limit the producer that relays these rows will apply
+    RecordSizes sizes = RecordSizes.of(kafka.getProducerFactory().getConfigurationProperties());
+    return new Outbox(jdbc, codec, json, relay, sizes);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ems.platform.outbox;
 
+import dev.ems.common.envelope.CloudEventCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,8 +147,9 @@ public class OutboxRelay implements SmartLifecycle {
               jdbc.sql("set local synchronous_commit to off").update();
               List<Row> rows =
                   jdbc.sql(
-                          "select id, topic, record_key, headers::text as headers, payload from"
-                              + " outbox_event where failed_at is null order by id limit ?")
+                          "select id, topic, record_key, headers::text as headers, payload,"
+                              + " traceparent, tracestate from outbox_event where failed_at is"
+                              + " null order by id limit ?")
                       .param(BATCH)
                       .query(
                           (rs, n) ->
@@ -156,7 +158,9 @@ public class OutboxRelay implements SmartLifecycle {
                                   rs.getString("topic"),
                                   rs.getString("record_key"),
                                   rs.getString("headers"),
-                                  rs.getBytes("payload")))
+                                  rs.getBytes("payload"),
+                                  rs.getString("traceparent"),
+                                  rs.getString("tracestate")))
                       .list();
               if (rows.isEmpty()) {
                 return 0;
@@ -217,7 +221,15 @@ public class OutboxRelay implements SmartLifecycle {
     var record = new ProducerRecord<String, byte[]>(row.topic, row.key, row.payload);
     headers.forEach(
         (k, v) -> record.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+    addHeader(record, CloudEventCodec.H_TRACEPARENT, row.traceparent);
+    addHeader(record, CloudEventCodec.H_TRACESTATE, row.tracestate);
     return record;
+  }
+
+  private static void addHeader(ProducerRecord<String, byte[]> record, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   private static Throwable rootKafkaCause(ExecutionException e) {
@@ -257,5 +269,12 @@ public class OutboxRelay implements SmartLifecycle {
     return a.compareTo(b) < 0 ? a : b;
   }
 
-  private record Row(long id, String topic, String key, String headers, byte[] payload) {}
+  private record Row(
+      long id,
+      String topic,
+      String key,
+      String headers,
+      byte[] payload,
+      String traceparent,
+      String tracestate) {}
 }

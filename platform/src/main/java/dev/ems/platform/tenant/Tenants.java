@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * This service's copy of the tenants (table {@code tenant}), fed by {@link TenantChangedListener}.
@@ -41,8 +43,13 @@ public class Tenants {
     return !suspended.contains(tenant);
   }
 
-  /** Reads the suspended tenants again; keeps the last set when the database is away. */
-  void refresh() {
+  /**
+   * Reads the suspended tenants again; keeps the last set when the database is away. One refresh at
+   * a time, so a read that began later is also stored later: the periodic refresh, on its own
+   * connection, may read the table while a change is being committed, and its older view must not
+   * overwrite the one read after the commit ({@link #refreshAfterCommit}).
+   */
+  synchronized void refresh() {
     try {
       suspended =
           Set.copyOf(
@@ -70,7 +77,7 @@ public class Tenants {
             Timestamp.from(tenant.createdAt()),
             Timestamp.from(tenant.changedAt()))
         .update();
-    refresh();
+    refreshAfterCommit();
   }
 
   /** Adds a tenant unless one with that id exists; true when it was added. */
@@ -89,8 +96,25 @@ public class Tenants {
                     Timestamp.from(tenant.changedAt()))
                 .update()
             == 1;
-    refresh();
+    refreshAfterCommit();
     return added;
+  }
+
+  /**
+   * Refreshes now (inside a transaction that sees its own write) and again once the surrounding
+   * transaction, if any, has ended: then every connection sees the change, or its rollback.
+   */
+  private void refreshAfterCommit() {
+    refresh();
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+              refresh();
+            }
+          });
+    }
   }
 
   public java.util.Optional<Tenant> find(String id) {

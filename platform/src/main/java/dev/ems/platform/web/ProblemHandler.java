@@ -49,6 +49,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         .body(Problems.of(ErrorCode.SERVICE_UNAVAILABLE, "Busy; retry shortly"));
   }
 
+  /** A change whose event Kafka could never carry was rolled back (issue 16). */
+  @ExceptionHandler(dev.ems.platform.outbox.EventTooLargeException.class)
+  ResponseEntity<ProblemDetail> handleEventTooLarge(
+      dev.ems.platform.outbox.EventTooLargeException e) {
+    return respond(Problems.of(ErrorCode.EVENT_TOO_LARGE, e.getMessage()));
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
     log.error("unhandled error", e);

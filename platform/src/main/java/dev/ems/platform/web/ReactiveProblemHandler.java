@@ -87,6 +87,14 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
       ErrorCode code = Problems.codeFor(e.getStatusCode().value());
       return Problems.of(code, e.getReason() == null ? code.title() : e.getReason());
     }
+    if (ex instanceof org.springframework.dao.DataAccessResourceFailureException
+        || ex instanceof org.springframework.dao.TransientDataAccessException
+        || ex instanceof org.springframework.transaction.CannotCreateTransactionException) {
+      // the pool is exhausted under load (an enrollment storm, issue 18): come back, not a 500;
+      // the same rule as the servlet ProblemHandler
+      log.warn("request failed for lack of database capacity: {}", ex.toString());
+      return Problems.of(ErrorCode.SERVICE_UNAVAILABLE, "Busy; retry shortly");
+    }
     log.error("unhandled error", ex);
     return Problems.of(ErrorCode.INTERNAL_ERROR, "An internal error occurred");
   }

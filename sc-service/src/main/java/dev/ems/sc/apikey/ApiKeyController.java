@@ -3,6 +3,7 @@ package dev.ems.sc.apikey;
 import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -33,6 +34,7 @@ class ApiKeyController {
   record IssueKeyRequest(@NotBlank @Size(max = 100) String name, @NotNull Role role) {}
 
   @RequiresRole(Role.ADMIN)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping
   ResponseEntity<ApiKeyService.IssuedKey> issue(
       @Valid @RequestBody IssueKeyRequest request, Caller caller) {
@@ -47,6 +49,7 @@ class ApiKeyController {
   }
 
   @RequiresRole(Role.ADMIN)
+  @ApiResponse(responseCode = "204", description = "Done, no content")
   @DeleteMapping("/{id}")
   ResponseEntity<Void> revoke(@PathVariable UUID id, Caller caller) {
     service.revoke(caller.tenant(), id);

@@ -1,11 +1,8 @@
 package dev.ems.sc.generation;
 
 import dev.ems.common.event.ConfigFile;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.ems.common.signing.ConfigSignatures;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -22,17 +19,7 @@ final class ConfigBundles {
   }
 
   static String sha256(List<ConfigFile> files) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (ConfigFile file : canonical(files)) {
-        digest.update(file.path().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        digest.update(file.content().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    // the same bytes are what the bundle's signature covers: one definition, in common-lib
+    return ConfigSignatures.sha256(files);
   }
 }

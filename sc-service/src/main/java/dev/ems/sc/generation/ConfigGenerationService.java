@@ -1,20 +1,23 @@
 package dev.ems.sc.generation;
 
+import dev.ems.common.envelope.EventEnvelope;
+import dev.ems.common.event.ConfigPublished;
+import dev.ems.common.event.Topics;
+import dev.ems.platform.kafka.TransientFailures;
+import dev.ems.platform.outbox.EventTooLargeException;
+import dev.ems.platform.outbox.Outbox;
 import dev.ems.platform.tenant.Tenants;
 import dev.ems.sc.inventory.DeviceProfile;
 import dev.ems.sc.inventory.Devices;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
+import dev.ems.sc.system.ScProperties;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +43,8 @@ class ConfigGenerationService {
   private final JsonMapper json;
   private final TransactionTemplate tx;
   private final Tenants tenants;
+  private final Outbox outbox;
+  private final ScProperties properties;
 
   ConfigGenerationService(
       ConfigRequestClaims claims,
@@ -48,7 +53,11 @@ class ConfigGenerationService {
       ConfigPublisher publisher,
       JsonMapper json,
       TransactionTemplate tx,
-      Tenants tenants) {
+      Tenants tenants,
+      Outbox outbox,
+      ScProperties properties) {
+    this.outbox = outbox;
+    this.properties = properties;
     this.tenants = tenants;
     this.claims = claims;
     this.devices = devices;
@@ -66,10 +75,24 @@ class ConfigGenerationService {
     }
     try {
       generate(requestId, claimed.get());
+    } catch (ConfigRenderer.DefinitionMissing e) {
+      Duration longest = properties.featureDefinitionWait();
+      if (!claims.waitFor(requestId, e.definition(), longest)) {
+        claims.fail(
+            requestId,
+            e.getMessage()
+                + " within "
+                + longest.toSeconds()
+                + " s; it may not exist in tw-service");
+      }
     } catch (ConfigRenderer.RenderFailure e) {
       claims.fail(requestId, e.getMessage());
+    } catch (EventTooLargeException e) {
+      // the version and its event were rolled back together: nothing is COMPLETED undelivered
+      claims.fail(requestId, BUNDLE_TOO_LARGE, tooLarge(e));
     } catch (RuntimeException e) {
-      if (isTransient(e)) {
+      // the platform's rule (a broken connection, SQLSTATE 08/57P, too): retried, never FAILED
+      if (TransientFailures.isTransient(e)) {
         throw e;
       }
       // retrying cannot help: end the request instead of leaving it PROCESSING for ever. The log
@@ -115,8 +138,56 @@ class ConfigGenerationService {
                   requestId,
                   null,
                   claim.cause());
+          if (!published.created() && featureCaused(claim.cause())) {
+            republish(claim, requestId, published, rendering);
+          }
           claims.complete(requestId, published.version());
         });
+  }
+
+  /** Failure code of a request whose bundle Kafka could not carry. */
+  static final String BUNDLE_TOO_LARGE = "bundle-too-large";
+
+  static String tooLarge(EventTooLargeException e) {
+    return "the signed bundle's ConfigPublished event would be a Kafka record of "
+        + e.bytes()
+        + " bytes, more than the record limit of "
+        + e.limit()
+        + " bytes (the producer's max.request.size); make the configuration smaller";
+  }
+
+  private static boolean featureCaused(String cause) {
+    return cause != null && cause.startsWith(FeatureRegeneration.KEY_PREFIX);
+  }
+
+  /**
+   * A feature set that renders the device's current bundle makes no new version, but a tw-service
+   * rollout waits for a version caused by its change: the current version is published again (same
+   * number, sha256, files and signature) with the feature set's cause. Consumers key on device and
+   * version, so the repeat changes nothing else; the request's idempotency key makes a redelivered
+   * feature set repeat nothing.
+   */
+  private void republish(
+      ConfigRequestClaims.Claim claim,
+      UUID requestId,
+      ConfigPublisher.Published published,
+      ConfigRenderer.Rendering rendering) {
+    outbox.append(
+        Topics.SC_CONFIGS,
+        EventEnvelope.of(
+            "/sc-service/configs",
+            claim.tenant(),
+            claim.deviceId().toString(),
+            new ConfigPublished(
+                claim.deviceId(),
+                published.version(),
+                published.sha256(),
+                rendering.files(),
+                requestId,
+                Instant.now(),
+                claim.cause(),
+                // the stored version's own signature: the repeat is the same signed bundle
+                published.signature())));
   }
 
   /** The exception chain's classes and their first frames, without messages. */
@@ -139,17 +210,4 @@ class ConfigGenerationService {
   }
 
   /** A failure that a later delivery of the same record may not meet: the database is away. */
-  private static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TransientDataAccessException
-          || t instanceof RecoverableDataAccessException
-          || t instanceof DataAccessResourceFailureException
-          || t instanceof CannotCreateTransactionException
-          || t instanceof SQLTransientException
-          || t instanceof SQLRecoverableException) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

@@ -26,9 +26,10 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Resolves a device's variables and renders its template set into a canonical bundle. When the
- * variables hold secrets the set is rendered twice: with the clear values for the device, and with
- * each secret the text {@code ******} for operators — so a template that transforms a secret (upper
+ * Resolves a device's variables and renders its template set, with the fragments of the device's
+ * enabled features put in ({@link FeatureOutputs}), into a canonical bundle. When the variables
+ * hold secrets the set is rendered twice: with the clear values for the device, and with each
+ * secret the text {@code ******} for operators — so a template that transforms a secret (upper
  * case, base64, a slice) shows an operator the transformed mask, never the secret.
  */
 @Component
@@ -63,6 +64,7 @@ class ConfigRenderer {
   private final JsonMapper json;
   private final ScProperties properties;
   private final Secrets secrets;
+  private final FeatureOutputs featureOutputs;
 
   ConfigRenderer(
       Devices devices,
@@ -72,8 +74,10 @@ class ConfigRenderer {
       DeviceFeatures features,
       JsonMapper json,
       ScProperties properties,
-      Secrets secrets) {
+      Secrets secrets,
+      FeatureOutputs featureOutputs) {
     this.secrets = secrets;
+    this.featureOutputs = featureOutputs;
     this.devices = devices;
     this.templates = templates;
     this.engine = engine;
@@ -84,19 +88,44 @@ class ConfigRenderer {
   }
 
   /**
-   * Renders; a template that fails, renders empty or too large throws {@link RenderFailure} with
-   * the reason.
+   * Renders the set and the fragments of the device's enabled features; a template that fails,
+   * renders empty or too large throws {@link RenderFailure} with the reason, a feature version SC
+   * has no definition of throws {@link DefinitionMissing}.
    */
   Rendering render(DeviceProfile device, Map<String, Object> input) {
+    return render(device, input, RenderOverrides.NONE);
+  }
+
+  /**
+   * As {@link #render(DeviceProfile, Map)}, with what a change set stages in place of the stored.
+   */
+  Rendering render(DeviceProfile device, Map<String, Object> input, RenderOverrides overrides) {
     Optional<Site> site = devices.siteOf(device);
     List<Layer> layers = new ArrayList<>();
     layers.add(new Layer("tenant", tenantVariables.get(device.tenant())));
-    layers.add(new Layer("site", site.map(s -> variables(s.variablesJson())).orElse(Map.of())));
+    layers.add(
+        new Layer(
+            "site",
+            overrides.siteVariables() != null
+                ? overrides.siteVariables()
+                : site.map(s -> variables(s.variablesJson())).orElse(Map.of())));
     layers.add(new Layer("device", variables(device.variablesJson())));
     layers.add(new Layer("request", input));
-    Map<String, Map<String, Object>> featureParams = features.paramsOf(device.id());
+    var settings =
+        overrides.features() != null ? overrides.features() : features.settingsOf(device.id());
+    List<FeatureOutputs.Enabled> enabled = featureOutputs.enabled(device.tenant(), settings);
+    Map<String, Map<String, Object>> featureParams = new LinkedHashMap<>();
+    Map<String, Integer> featureVersions = new LinkedHashMap<>();
+    enabled.forEach(
+        f -> {
+          featureParams.put(f.key(), f.params());
+          featureVersions.put(f.key(), f.version());
+        });
     Map<String, Object> reserved = reserved(device, site);
-    TemplateSet set = templates.forModel(device.tenant(), device.model());
+    TemplateSet set =
+        overrides.templateSet() != null
+            ? overrides.templateSet()
+            : templates.forModel(device.tenant(), device.model());
     List<String> secretValues =
         secrets.clearValues(device.tenant(), layers.stream().map(Layer::variables).toList());
     List<Layer> clear =
@@ -106,23 +135,31 @@ class ConfigRenderer {
                 .map(l -> new Layer(l.name(), secrets.open(device.tenant(), l.variables())))
                 .toList();
     List<ConfigFile> files =
-        renderChecked(set, VariableResolver.resolve(clear, featureParams, reserved), secretValues);
+        renderChecked(
+            set, VariableResolver.resolve(clear, featureParams, reserved), enabled, secretValues);
     List<ConfigFile> shown =
         secretValues.isEmpty()
             ? files
-            : shownCopy(set, layers, featureParams, reserved, files, secretValues);
+            : shownCopy(set, layers, featureParams, reserved, enabled, files, secretValues);
     Map<String, Object> inputs = new LinkedHashMap<>();
     layers.forEach(l -> inputs.put(l.name(), l.variables()));
     inputs.put("features", featureParams);
+    inputs.put("featureVersions", featureVersions);
     inputs.put("templateSet", set.model());
     return new Rendering(files, shown, ConfigBundles.sha256(files), inputs, set.revision());
   }
 
   private List<ConfigFile> renderChecked(
-      TemplateSet set, Map<String, Object> context, List<String> secretValues) {
+      TemplateSet set,
+      Map<String, Object> context,
+      List<FeatureOutputs.Enabled> enabled,
+      List<String> secretValues) {
     List<ConfigFile> files;
     try {
-      files = ConfigBundles.canonical(engine.render(set, context));
+      files =
+          ConfigBundles.canonical(
+              featureOutputs.apply(
+                  set, engine.render(set, context), context, enabled, secretValues));
     } catch (dev.ems.sc.template.TemplateException e) {
       // an engine message may quote a value: the reason is shown to operators and stored
       throw new RenderFailure(Secrets.redact(e.getMessage(), secretValues), e.variable());
@@ -142,13 +179,15 @@ class ConfigRenderer {
       List<Layer> layers,
       Map<String, Map<String, Object>> featureParams,
       Map<String, Object> reserved,
+      List<FeatureOutputs.Enabled> enabled,
       List<ConfigFile> files,
       List<String> secretValues) {
     List<Layer> masked =
         layers.stream().map(l -> new Layer(l.name(), Secrets.masked(l.variables()))).toList();
     try {
+      Map<String, Object> context = VariableResolver.resolve(masked, featureParams, reserved);
       return ConfigBundles.canonical(
-          engine.render(set, VariableResolver.resolve(masked, featureParams, reserved)));
+          featureOutputs.apply(set, engine.render(set, context), context, enabled, secretValues));
     } catch (RuntimeException e) {
       return files.stream().map(f -> new ConfigFile(f.path(), NOT_SHOWN)).toList();
     }
@@ -213,6 +252,34 @@ class ConfigRenderer {
 
   private Map<String, Object> variables(String text) {
     return json.readValue(text, new TypeReference<Map<String, Object>>() {});
+  }
+
+  /**
+   * A feature version the device's feature set names has no definition in SC yet: definitions and
+   * feature sets travel on different topics, so it may still arrive. Not a {@link RenderFailure}:
+   * the config request waits for it for a bounded time.
+   */
+  static class DefinitionMissing extends RuntimeException {
+    private final String definition;
+
+    DefinitionMissing(String tenant, String key, int version) {
+      super(
+          "feature '"
+              + key
+              + "' version "
+              + version
+              + " is enabled on the device, but SC has not received its definition");
+      this.definition = tenant + "/" + key + "/" + version;
+    }
+
+    /** {@code <tenant>/<key>/<version>}. */
+    String definition() {
+      return definition;
+    }
+
+    EmsException toProblem() {
+      return new EmsException(ErrorCode.SERVICE_UNAVAILABLE, getMessage(), null);
+    }
   }
 
   /** The input cannot produce a configuration; retrying will not help. */

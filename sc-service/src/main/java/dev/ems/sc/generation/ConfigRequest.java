@@ -54,8 +54,16 @@ class ConfigRequest {
   @Column(name = "failure_reason")
   private String failureReason;
 
+  /** A stable code for some failures (e.g. {@code bundle-too-large}); null for the others. */
+  @Column(name = "failure_code", insertable = false, updatable = false)
+  private String failureCode;
+
   @Column(name = "config_version")
   private Integer configVersion;
+
+  /** The feature definition ({@code <tenant>/<key>/<version>}) a QUEUED request waits for. */
+  @Column(name = "waiting_for", insertable = false, updatable = false)
+  private String waitingFor;
 
   @Column(name = "created_at", nullable = false, updatable = false)
   private Instant createdAt;
@@ -110,8 +118,16 @@ class ConfigRequest {
     return failureReason;
   }
 
+  String failureCode() {
+    return failureCode;
+  }
+
   Integer configVersion() {
     return configVersion;
+  }
+
+  String waitingFor() {
+    return waitingFor;
   }
 
   Instant createdAt() {

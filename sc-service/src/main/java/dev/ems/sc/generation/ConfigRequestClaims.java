@@ -1,5 +1,6 @@
 package dev.ems.sc.generation;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,9 +23,11 @@ class ConfigRequestClaims {
   private static final int MAX_REASON = 2000;
 
   private final JdbcClient jdbc;
+  private final PipelineMetrics metrics;
 
-  ConfigRequestClaims(JdbcClient jdbc) {
+  ConfigRequestClaims(JdbcClient jdbc, PipelineMetrics metrics) {
     this.jdbc = jdbc;
+    this.metrics = metrics;
   }
 
   /**
@@ -80,23 +83,49 @@ class ConfigRequestClaims {
         .isPresent();
   }
 
+  /** Completes the request with its version; its age is the pipeline's latency (published). */
   void complete(UUID requestId, int version) {
     jdbc.sql(
             "update config_request set status = 'COMPLETED', config_version = ?,"
-                + " failure_reason = null, updated_at = now() where id = ?")
+                + " failure_reason = null, waiting_for = null, updated_at = now() where id = ?"
+                + " returning extract(epoch from clock_timestamp() - created_at)")
         .params(version, requestId)
-        .update();
+        .query(Double.class)
+        .optional()
+        .ifPresent(seconds -> metrics.published(Duration.ofNanos((long) (seconds * 1e9))));
+  }
+
+  /**
+   * Puts a PROCESSING request back to QUEUED to wait for the feature definition it needs ({@link
+   * WaitingRequests} queues it again); false, changing nothing, once it has waited {@code longest}
+   * since its first wait.
+   */
+  boolean waitFor(UUID requestId, String definition, java.time.Duration longest) {
+    return jdbc.sql(
+                "update config_request set status = 'QUEUED', waiting_for = ?,"
+                    + " waiting_since = coalesce(waiting_since, now()), updated_at = now()"
+                    + " where id = ? and status = 'PROCESSING'"
+                    + " and (waiting_since is null"
+                    + " or waiting_since > now() - make_interval(secs => ?))")
+            .params(definition, requestId, (double) longest.toMillis() / 1000)
+            .update()
+        == 1;
   }
 
   /** Ends a request that is still PROCESSING as FAILED with the reason. */
   void fail(UUID requestId, String reason) {
+    fail(requestId, null, reason);
+  }
+
+  /** Ends a request that is still PROCESSING as FAILED with a stable code and the reason. */
+  void fail(UUID requestId, String code, String reason) {
     // a reason may quote rendered text; PostgreSQL text refuses NUL, and a log line wants none
     String printable = reason.replaceAll("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "\uFFFD");
     String text = printable.length() > MAX_REASON ? printable.substring(0, MAX_REASON) : printable;
     jdbc.sql(
-            "update config_request set status = 'FAILED', failure_reason = ?, updated_at = now()"
-                + " where id = ? and status = 'PROCESSING'")
-        .params(text, requestId)
+            "update config_request set status = 'FAILED', failure_reason = ?, failure_code = ?,"
+                + " waiting_for = null, updated_at = now() where id = ? and status = 'PROCESSING'")
+        .params(text, code, requestId)
         .update();
   }
 }

@@ -7,6 +7,7 @@ import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.secrets.Secrets;
 import dev.ems.sc.system.ScProperties;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -62,7 +63,9 @@ class ConfigRequestController {
       String requestedBy,
       Instant createdAt,
       Instant updatedAt,
-      String statusUrl) {
+      String statusUrl,
+      String waitingFor,
+      String failureCode) {
 
     static ConfigRequestResponse of(ConfigRequest r) {
       return new ConfigRequestResponse(
@@ -74,11 +77,14 @@ class ConfigRequestController {
           r.requestedBy(),
           r.createdAt(),
           r.updatedAt(),
-          ConfigRequestController.statusUrl(r.id()));
+          ConfigRequestController.statusUrl(r.id()),
+          r.waitingFor(),
+          r.failureCode());
     }
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "202", description = "Accepted")
   @PostMapping("/api/v1/devices/{deviceId}/config-requests")
   ResponseEntity<?> submit(
       @PathVariable UUID deviceId,

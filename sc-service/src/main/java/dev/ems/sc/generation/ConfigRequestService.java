@@ -135,6 +135,8 @@ class ConfigRequestService {
       return renderer.render(device, variables);
     } catch (ConfigRenderer.RenderFailure e) {
       throw e.toProblem();
+    } catch (ConfigRenderer.DefinitionMissing e) {
+      throw e.toProblem();
     }
   }
 

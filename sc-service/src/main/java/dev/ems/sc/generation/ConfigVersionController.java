@@ -8,6 +8,8 @@ import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.sc.inventory.Devices;
 import dev.ems.sc.secrets.Secrets;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -99,20 +101,29 @@ class ConfigVersionController {
 
   /**
    * Unified diff (text/plain) from version {@code from} to version {@code to}, of the files as
-   * operators see them (secrets masked).
+   * operators see them (secrets masked); 204 when their files are the same (an empty diff).
    */
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "200", description = "The unified diff")
+  @ApiResponse(
+      responseCode = "204",
+      description = "The two versions' files are the same",
+      content = @Content)
   @GetMapping(
       value = "/api/v1/devices/{id}/configs/{from}/diff/{to}",
       produces = MediaType.TEXT_PLAIN_VALUE)
-  String diff(@PathVariable UUID id, @PathVariable int from, @PathVariable int to, Caller caller) {
+  ResponseEntity<String> diff(
+      @PathVariable UUID id, @PathVariable int from, @PathVariable int to, Caller caller) {
     var a = require(caller, id, from);
     var b = require(caller, id, to);
-    return ConfigDiff.unified(a.version(), a.files(), b.version(), b.files());
+    String diff = ConfigDiff.unified(a.version(), a.files(), b.version(), b.files());
+    return diff.isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(diff);
   }
 
   /** Publishes the files of an earlier version again, as a new version. */
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "200", description = "The files are the current version already")
+  @ApiResponse(responseCode = "201", description = "Published as a new version")
   @PostMapping("/api/v1/devices/{id}/configs/{version}/rollback")
   ResponseEntity<RollbackResponse> rollback(
       @PathVariable UUID id, @PathVariable int version, Caller caller) {

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stored configuration versions of devices (table {@code config_version}). {@code files} are what
  * operators are shown; when the device's bundle differs (it holds secrets) the device's files are
- * kept beside them sealed under {@code sc.secrets-key} ({@code device_files_sealed}).
+ * kept beside them sealed under {@code sc.secrets-key} ({@code device_files_sealed}). {@code
+ * signature} is the device files' detached JWS (issue 14.7).
  */
 @Repository
 class ConfigVersions {
@@ -68,16 +69,16 @@ class ConfigVersions {
             new TypeReference<List<ConfigFile>>() {});
   }
 
-  /** A version's number and hash, without its files. */
-  record Head(int version, String sha256) {}
+  /** A version's number, hash and signature, without its files. */
+  record Head(int version, String sha256, String signature) {}
 
   /** The device's current version number and hash; no files are read or parsed. */
   Optional<Head> latestHead(UUID deviceId) {
     return jdbc.sql(
-            "select version, sha256 from config_version where device_id = ?"
+            "select version, sha256, signature from config_version where device_id = ?"
                 + " order by version desc limit 1")
         .param(deviceId)
-        .query((rs, n) -> new Head(rs.getInt(1), rs.getString(2)))
+        .query((rs, n) -> new Head(rs.getInt(1), rs.getString(2), rs.getString(3)))
         .optional();
   }
 
@@ -120,13 +121,14 @@ class ConfigVersions {
       Map<String, Object> inputs,
       String requestedBy,
       UUID requestId,
-      Integer rollbackOf) {
+      Integer rollbackOf,
+      String signature) {
     String sealed =
         files.equals(shownFiles) ? null : secrets.sealText(tenant, json.writeValueAsString(files));
     jdbc.sql(
             "insert into config_version (device_id, version, tenant_id, sha256, files, inputs,"
-                + " requested_by, request_id, rollback_of, created_at, device_files_sealed)"
-                + " values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)")
+                + " requested_by, request_id, rollback_of, created_at, device_files_sealed,"
+                + " signature) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)")
         .params(
             deviceId,
             version,
@@ -138,7 +140,8 @@ class ConfigVersions {
             requestId,
             rollbackOf,
             Timestamp.from(Instant.now()),
-            sealed)
+            sealed,
+            signature)
         .update();
     setDeviceConfigStatus(deviceId, "PENDING");
   }

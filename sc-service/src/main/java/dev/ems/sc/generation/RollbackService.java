@@ -1,5 +1,8 @@
 package dev.ems.sc.generation;
 
+import dev.ems.common.error.ErrorCode;
+import dev.ems.platform.outbox.EventTooLargeException;
+import dev.ems.platform.web.EmsException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +26,21 @@ class RollbackService {
       String tenant, UUID deviceId, ConfigVersions.ConfigVersion target, String requestedBy) {
     Map<String, Object> inputs = new LinkedHashMap<>(target.inputs());
     inputs.put("rollbackOf", target.version());
+    try {
+      return publish(tenant, deviceId, target, requestedBy, inputs);
+    } catch (EventTooLargeException e) {
+      // a version stored before Kafka's limit was lowered: refused, never published undelivered
+      throw new EmsException(
+          ErrorCode.VALIDATION_FAILED, ConfigGenerationService.tooLarge(e), "version");
+    }
+  }
+
+  private ConfigPublisher.Published publish(
+      String tenant,
+      UUID deviceId,
+      ConfigVersions.ConfigVersion target,
+      String requestedBy,
+      Map<String, Object> inputs) {
     return publisher.publish(
         tenant,
         deviceId,

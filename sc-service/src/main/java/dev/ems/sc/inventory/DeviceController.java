@@ -10,6 +10,7 @@ import dev.ems.sc.inventory.DeviceRequests.DeviceResponse;
 import dev.ems.sc.inventory.DeviceRequests.ReplaceDeviceRequest;
 import dev.ems.sc.inventory.DeviceRequests.TokenResponse;
 import dev.ems.sc.inventory.DeviceRequests.UpdateDeviceRequest;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -46,6 +47,7 @@ class DeviceController {
   record PageResponse<T>(List<T> items, int page, int size, long total) {}
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping
   ResponseEntity<CreatedDeviceResponse> create(
       @Valid @RequestBody CreateDeviceRequest request, Caller caller) {
@@ -77,6 +79,7 @@ class DeviceController {
 
   /** Decommission: the device leaves service; its history stays. */
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "204", description = "Done, no content")
   @DeleteMapping("/{id}")
   ResponseEntity<Void> decommission(
       @PathVariable UUID id,

@@ -7,6 +7,7 @@ import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.platform.web.Preconditions;
 import dev.ems.sc.secrets.Secrets;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -62,6 +63,7 @@ class SiteController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping
   @Transactional
   ResponseEntity<SiteResponse> create(@Valid @RequestBody SiteRequest request, Caller caller) {
@@ -116,6 +118,7 @@ class SiteController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "204", description = "Done, no content")
   @DeleteMapping("/{id}")
   @Transactional
   ResponseEntity<Void> delete(@PathVariable UUID id, Caller caller) {

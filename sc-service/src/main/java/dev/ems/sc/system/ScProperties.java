@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  *     partitions stay idle
  * @param secretsKey base64 AES-256 key that encrypts secret variables and the device bundles that
  *     hold them at rest ({@code EMS_SECRETS_KEY}, no default)
+ * @param featureDefinitionWait how long a config request waits for a feature definition its
+ *     device's feature set names and SC has not received (definitions and feature sets are
+ *     different topics, without order between them) before it fails
  */
 @Validated
 @ConfigurationProperties("sc")
@@ -29,19 +32,22 @@ public record ScProperties(
     @NotNull Duration bootstrapTokenTtl,
     @NotNull String emsEndpoint,
     @Min(1) @Max(64) int generationConcurrency,
-    @NotBlank(message = "EMS_SECRETS_KEY is not set (sc.secrets-key)") String secretsKey) {
+    @NotBlank(message = "EMS_SECRETS_KEY is not set (sc.secrets-key)") String secretsKey,
+    @NotNull Duration featureDefinitionWait) {
 
   /** Never the key itself: a bound record's toString reaches failure analyses and logs. */
   @Override
   public String toString() {
     return ("ScProperties[maxVariables=%d, maxRenderedBytes=%d, bootstrapTokenTtl=%s,"
-            + " emsEndpoint=%s, generationConcurrency=%d, secretsKey=%s]")
+            + " emsEndpoint=%s, generationConcurrency=%d, secretsKey=%s,"
+            + " featureDefinitionWait=%s]")
         .formatted(
             maxVariables,
             maxRenderedBytes,
             bootstrapTokenTtl,
             emsEndpoint,
             generationConcurrency,
-            secretsKey == null || secretsKey.isBlank() ? "<not set>" : "******");
+            secretsKey == null || secretsKey.isBlank() ? "<not set>" : "******",
+            featureDefinitionWait);
   }
 }

@@ -5,6 +5,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
@@ -109,6 +110,7 @@ class TemplateController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "204", description = "Done, no content")
   @DeleteMapping("/{model}")
   ResponseEntity<Void> delete(@PathVariable String model, Caller caller) {
     if (!store.delete(caller.tenant(), model)) {

@@ -54,6 +54,8 @@ public class TemplateEngine {
   private static final Set<String> REFERENCING_TAGS =
       Set.of("include", "import", "from", "extends");
 
+  private static final UciExpressionStrategy UCI_VALUES = new UciExpressionStrategy();
+
   private final Limits limits;
   private final JinjavaConfig config;
   private final Jinjava jinjava;
@@ -128,9 +130,11 @@ public class TemplateEngine {
 
   private String render(
       TemplateSet set, String file, Map<String, Object> context, RenderSandbox sandbox) {
+    boolean uci = isUci(file);
     Rendered result =
         withInterpreter(
             context,
+            uci,
             interpreter -> {
               try {
                 return new Rendered(
@@ -149,6 +153,11 @@ public class TemplateEngine {
       throw new TemplateException(
           set.model(), file, 0, null, "the file renders more than " + MAX_OUTPUT + " characters");
     }
+    if (result.thrown() != null && lineBreak(result.thrown()) != null) {
+      var lineBreak = lineBreak(result.thrown());
+      throw new TemplateException(
+          set.model(), file, lineBreak.line(), null, lineBreak.getMessage());
+    }
     if (result.thrown() != null) {
       // an earlier fatal error (a filter refusing its input) is the cause of what failed later
       throw failure(set, file, fatal(result.errors()).orElseGet(() -> error(result.thrown())));
@@ -158,7 +167,32 @@ public class TemplateEngine {
             error -> {
               throw failure(set, file, error);
             });
+    if (uci) {
+      try {
+        UciGrammar.parse(result.output());
+      } catch (UciGrammar.SyntaxError e) {
+        throw new TemplateException(
+            set.model(), file, 0, null, "the output is not valid UCI: " + e.getMessage());
+      }
+    }
     return result.output();
+  }
+
+  /**
+   * UCI files: values are escaped for single quotes ({@link UciExpressionStrategy}) and the output
+   * must read as libuci reads it ({@link UciGrammar}).
+   */
+  static boolean isUci(String file) {
+    return file.startsWith("/etc/config/");
+  }
+
+  private static UciExpressionStrategy.LineBreakInValue lineBreak(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UciExpressionStrategy.LineBreakInValue found) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private record Rendered(String output, List<TemplateError> errors, RuntimeException thrown) {}
@@ -176,11 +210,21 @@ public class TemplateEngine {
 
   private <T> T withInterpreter(
       Map<String, ?> bindings, java.util.function.Function<JinjavaInterpreter, T> work) {
+    return withInterpreter(bindings, false, work);
+  }
+
+  private <T> T withInterpreter(
+      Map<String, ?> bindings,
+      boolean uci,
+      java.util.function.Function<JinjavaInterpreter, T> work) {
     Context base = bases.poll();
     if (base == null) {
       base = jinjava.getGlobalContextCopy();
     }
     Context context = new Context(base, bindings, config.getDisabled());
+    if (uci) {
+      context.setExpressionStrategy(UCI_VALUES);
+    }
     var interpreter = new JinjavaInterpreter(jinjava, context, config);
     try (var current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
       return work.apply(interpreter);

@@ -7,6 +7,7 @@ public class TemplateException extends RuntimeException {
   private final String file;
   private final int line;
   private final String variable;
+  private final String reason;
 
   TemplateException(String model, String file, int line, String variable, String message) {
     super(
@@ -21,6 +22,12 @@ public class TemplateException extends RuntimeException {
     this.file = file;
     this.line = line;
     this.variable = variable;
+    this.reason = message;
+  }
+
+  /** What went wrong, without where. */
+  public String reason() {
+    return reason;
   }
 
   public String model() {

@@ -4,6 +4,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.tenant.Tenants;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -52,6 +53,7 @@ class TenantController {
   }
 
   @RequiresRole(value = Role.ADMIN, systemTenant = true)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping
   ResponseEntity<CreatedTenantResponse> create(
       @Valid @RequestBody CreateTenantRequest request, Caller caller) {

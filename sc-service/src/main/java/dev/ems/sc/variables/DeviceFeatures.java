@@ -2,7 +2,6 @@ package dev.ems.sc.variables;
 
 import dev.ems.common.event.DeviceFeaturesChanged;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,14 +21,23 @@ public class DeviceFeatures {
     this.json = json;
   }
 
-  /** Feature key → parameters of the device's current feature set. */
-  public Map<String, Map<String, Object>> paramsOf(UUID deviceId) {
-    return jdbc.sql("select features::text from device_features where device_id = ?")
+  /** Feature key → setting (catalogue version and parameters), in key order. */
+  public java.util.SortedMap<String, DeviceFeaturesChanged.FeatureSetting> settingsOf(
+      UUID deviceId) {
+    java.util.SortedMap<String, DeviceFeaturesChanged.FeatureSetting> settings =
+        new java.util.TreeMap<>();
+    jdbc.sql("select features::text from device_features where device_id = ?")
         .param(deviceId)
         .query(String.class)
         .optional()
-        .map(this::params)
-        .orElse(Map.of());
+        .ifPresent(
+            text ->
+                settings.putAll(
+                    json.readValue(
+                        text,
+                        new TypeReference<
+                            Map<String, DeviceFeaturesChanged.FeatureSetting>>() {})));
+    return settings;
   }
 
   /** Stores the set if it is newer than the stored one; true when it changed. */
@@ -50,15 +58,5 @@ public class DeviceFeatures {
                 Timestamp.from(event.changedAt()))
             .update()
         == 1;
-  }
-
-  private Map<String, Map<String, Object>> params(String text) {
-    Map<String, DeviceFeaturesChanged.FeatureSetting> settings =
-        json.readValue(
-            text, new TypeReference<Map<String, DeviceFeaturesChanged.FeatureSetting>>() {});
-    Map<String, Map<String, Object>> params = new LinkedHashMap<>();
-    settings.forEach(
-        (key, setting) -> params.put(key, setting.params() == null ? Map.of() : setting.params()));
-    return params;
   }
 }

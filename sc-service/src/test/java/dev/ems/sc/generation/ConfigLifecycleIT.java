@@ -8,6 +8,7 @@ import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.ConfigStatusReported;
 import dev.ems.common.event.DeviceFeaturesChanged;
 import dev.ems.common.event.DeviceFeaturesChanged.FeatureSetting;
+import dev.ems.common.event.FeatureDefinitionChanged;
 import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
 import dev.ems.sc.ScApi;
@@ -91,6 +92,7 @@ class ConfigLifecycleIT {
     assertThat(first.get("status").asString()).isEqualTo("COMPLETED");
     assertThat(content(device, 1)).isEqualTo("tenant site device request request\n");
 
+    publishDefinition("qos-params", 1);
     TestEvents.publish(
         Topics.TW_DEVICE_FEATURES,
         EventEnvelope.of(
@@ -100,7 +102,7 @@ class ConfigLifecycleIT {
             new DeviceFeaturesChanged(
                 UUID.fromString(device),
                 1,
-                Map.of("qos", new FeatureSetting(1, Map.of("e", "feature"))),
+                Map.of("qos-params", new FeatureSetting(1, Map.of("e", "feature"))),
                 Instant.now())));
 
     await()
@@ -133,6 +135,7 @@ class ConfigLifecycleIT {
                 "name",
                 "n"));
     api.requestConfig(device, Map.of());
+    publishDefinition("f", 1);
     var event =
         EventEnvelope.of(
             "/tw",
@@ -210,6 +213,27 @@ class ConfigLifecycleIT {
                 revision,
                 Map.of("ntp-dns", new FeatureSetting(1, params)),
                 Instant.parse("2026-01-01T00:00:00Z").plusSeconds(revision))));
+  }
+
+  /** A feature definition as tw-service publishes it, without fragments (its params only). */
+  static void publishDefinition(String key, int version) {
+    TestEvents.publish(
+        Topics.TW_FEATURE_DEFINITIONS,
+        EventEnvelope.of(
+            "/tw-service/features",
+            "default",
+            "default/" + key + "/" + version,
+            new FeatureDefinitionChanged(
+                key,
+                version,
+                "",
+                Map.of("type", "object"),
+                Map.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                false,
+                Instant.now(),
+                Map.of())));
   }
 
   private String storedFeatures(String device) {

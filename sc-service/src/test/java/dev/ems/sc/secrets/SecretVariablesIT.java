@@ -173,11 +173,19 @@ class SecretVariablesIT {
                 "/api/v1/devices/" + device + "/config-requests",
                 Map.of("variables", Map.of("requestPsk", secret(requestPsk)), "dryRun", true)),
             api.get("/api/v1/devices/" + device + "/configs/1"),
-            api.get("/api/v1/devices/" + device + "/configs/1/diff/2"),
             api.get(request.get("statusUrl").asString()));
 
     for (var response : responses) {
       assertThat(response.status()).as(response.text()).isEqualTo(200);
+      for (String secret : secrets()) {
+        assertThat(response.text()).doesNotContainIgnoringCase(secret);
+      }
+    }
+    // versions 1 and 2 differ only in the secret: as operators see them (masked) they are the
+    // same, so their diff is empty (204), and shows no secret
+    var diff = api.get("/api/v1/devices/" + device + "/configs/1/diff/2");
+    assertThat(diff.status()).as(diff.text()).isEqualTo(204);
+    for (var response : List.of(diff)) {
       for (String secret : secrets()) {
         assertThat(response.text()).doesNotContainIgnoringCase(secret);
       }

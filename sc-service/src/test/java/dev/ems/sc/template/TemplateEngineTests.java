@@ -51,6 +51,61 @@ class TemplateEngineTests {
   }
 
   @Test
+  void aValueWithQuotesCannotAddUciOptionsToTheFileItIsWrittenInto() {
+    var templates =
+        set(
+            Map.of(
+                "/etc/config/system",
+                "config system\n\toption log_ip '{{ syslog }}'\n\toption hostname"
+                    + " '{{ device.name }}'\n"));
+    for (String hostile :
+        List.of("x'; option foo 'bar", "x' option foo 'bar", "x'\\''", "'", "a\"b;#c")) {
+      var context = new HashMap<>(device());
+      context.put("syslog", hostile);
+
+      String out = engine.render(templates, context).getFirst().content();
+
+      var system = UciGrammar.parse(out).getFirst();
+      assertThat(system.options().keySet()).as(out).containsExactly("log_ip", "hostname");
+      assertThat(system.options().get("log_ip").values()).as(out).containsExactly(hostile);
+    }
+  }
+
+  @Test
+  void aLineBreakInAValueOfAUciFileFailsTheRenderNamingFileAndLine() {
+    var templates =
+        set(Map.of("/etc/config/system", "config system\n\toption log_ip '{{ syslog }}'\n"));
+    var context = new HashMap<>(device());
+    context.put("syslog", "x'\n\toption foo 'bar");
+
+    assertThatThrownBy(() -> engine.render(templates, context))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("/etc/config/system");
+              assertThat(e.line()).isEqualTo(2);
+              assertThat(e.getMessage()).contains("line break");
+            });
+    // outside UCI files (swanctl, scripts) values are written as they are
+    var other = set(Map.of("/etc/motd", "{{ syslog }}\n"));
+    assertThat(engine.render(other, context).getFirst().content())
+        .isEqualTo("x'\n\toption foo 'bar\n");
+  }
+
+  @Test
+  void aUciFileThatDoesNotParseFailsTheRender() {
+    var templates = set(Map.of("/etc/config/system", "config system\n\toption a 'b' 'c'\n"));
+
+    assertThatThrownBy(() -> engine.render(templates, device()))
+        .isInstanceOfSatisfying(
+            TemplateException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("/etc/config/system");
+              assertThat(e.getMessage()).contains("not valid UCI", "line 2: too many arguments");
+            });
+  }
+
+  @Test
   void defaultsAndIsDefinedKeepStrictModeHappy() {
     var templates =
         set(Map.of("/f", "{{ tz | default('UTC') }}\n{% if syslog is defined %}S{% endif %}end\n"));
@@ -92,7 +147,7 @@ class TemplateEngineTests {
     String swan = content(files, "/etc/swanctl/conf.d/ems-mgmt.conf");
     assertThat(swan)
         .contains(
-            "version = 2", "remote_addrs = ems.example.net", "auth = pubkey", "id = \"CN=d-1\"");
+            "version = 2", "remote_addrs = ems.example.net", "auth = pubkey", "certs = device.crt");
     String network = content(files, "/etc/config/network");
     assertThat(network)
         .contains("config interface 'vlan20'", "option ipaddr '10.30.0.1'", "option proto 'dhcp'");
@@ -194,11 +249,13 @@ class TemplateEngineTests {
                 "# {{ device.name }}\n",
                 "/etc/config/x",
                 "{% from '/etc/lib/macros' import opt %}{% include '/etc/lib/header' %}"
-                    + "{{ opt('a', 1) }}\n"));
+                    + "config x\n{{ opt('a', 1) | safe }}\n{{ opt('b', \"it's\") | safe }}\n"));
 
     List<ConfigFile> files = engine.render(templates, device());
 
-    assertThat(content(files, "/etc/config/x")).isEqualTo("# cpe-1\noption a '1'\n");
+    // a macro's lines go into a UCI file marked safe; the values it wrote are escaped
+    assertThat(content(files, "/etc/config/x"))
+        .isEqualTo("# cpe-1\nconfig x\noption a '1'\noption b 'it'\\''s'\n");
   }
 
   @Test

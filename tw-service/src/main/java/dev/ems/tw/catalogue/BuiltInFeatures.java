@@ -25,6 +25,7 @@ class BuiltInFeatures implements ApplicationRunner {
 
   private final FeatureCatalogue catalogue;
   private final FeatureSchemas schemas;
+  private final FragmentChecks fragmentChecks;
   private final FeatureEvents events;
   private final TransactionTemplate tx;
   private final JsonMapper json;
@@ -33,12 +34,14 @@ class BuiltInFeatures implements ApplicationRunner {
   BuiltInFeatures(
       FeatureCatalogue catalogue,
       FeatureSchemas schemas,
+      FragmentChecks fragmentChecks,
       FeatureEvents events,
       TransactionTemplate tx,
       JsonMapper json,
       Clock clock) {
     this.catalogue = catalogue;
     this.schemas = schemas;
+    this.fragmentChecks = fragmentChecks;
     this.events = events;
     this.tx = tx;
     this.json = json;
@@ -67,7 +70,9 @@ class BuiltInFeatures implements ApplicationRunner {
         try (InputStream in = resource.getInputStream()) {
           FeatureFile file = json.readValue(in, FeatureFile.class);
           Feature feature = file.toFeature();
-          var errors = schemas.checkSchema(feature.parametersSchema(), feature.key());
+          var errors =
+              new ArrayList<>(schemas.checkSchema(feature.parametersSchema(), feature.key()));
+          errors.addAll(fragmentChecks.check(feature.fragments()));
           if (!errors.isEmpty()) {
             throw new IllegalStateException("built-in feature " + feature.key() + ": " + errors);
           }
@@ -88,7 +93,8 @@ class BuiltInFeatures implements ApplicationRunner {
       java.util.Map<String, Object> parametersSchema,
       java.util.Map<String, String> templates,
       List<String> dependsOn,
-      List<String> conflictsWith) {
+      List<String> conflictsWith,
+      java.util.Map<String, List<dev.ems.common.event.FeatureFragment>> fragments) {
 
     Feature toFeature() {
       return new Feature(
@@ -99,7 +105,8 @@ class BuiltInFeatures implements ApplicationRunner {
           parametersSchema,
           templates == null ? java.util.Map.of() : templates,
           dependsOn == null ? List.of() : dependsOn,
-          conflictsWith == null ? List.of() : conflictsWith);
+          conflictsWith == null ? List.of() : conflictsWith,
+          fragments == null ? java.util.Map.of() : fragments);
     }
   }
 }

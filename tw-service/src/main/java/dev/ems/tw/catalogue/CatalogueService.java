@@ -25,11 +25,17 @@ class CatalogueService {
 
   private final FeatureCatalogue catalogue;
   private final FeatureSchemas schemas;
+  private final FragmentChecks fragmentChecks;
   private final FeatureEvents events;
   private final Clock clock;
 
   CatalogueService(
-      FeatureCatalogue catalogue, FeatureSchemas schemas, FeatureEvents events, Clock clock) {
+      FeatureCatalogue catalogue,
+      FeatureSchemas schemas,
+      FragmentChecks fragmentChecks,
+      FeatureEvents events,
+      Clock clock) {
+    this.fragmentChecks = fragmentChecks;
     this.catalogue = catalogue;
     this.schemas = schemas;
     this.events = events;
@@ -60,7 +66,8 @@ class CatalogueService {
             request.parametersSchema(),
             request.templates(),
             request.dependsOn(),
-            request.conflictsWith());
+            request.conflictsWith(),
+            request.fragments());
     Instant now = clock.instant();
     catalogue.save(feature, now);
     events.changed(feature, now);
@@ -97,6 +104,13 @@ class CatalogueService {
     if (!errors.isEmpty()) {
       throw new InvalidFieldsException(
           ErrorCode.FEATURE_SCHEMA_INVALID, "parametersSchema is not a valid JSON Schema", errors);
+    }
+    List<FieldError> fragmentErrors = fragmentChecks.check(request.fragments());
+    if (!fragmentErrors.isEmpty()) {
+      throw new InvalidFieldsException(
+          ErrorCode.FEATURE_SCHEMA_INVALID,
+          fragmentErrors.getFirst().field() + ": " + fragmentErrors.getFirst().message(),
+          fragmentErrors);
     }
     checkReferences(tenant, key, request.dependsOn(), "dependsOn");
     checkReferences(tenant, key, request.conflictsWith(), "conflictsWith");

@@ -1,11 +1,14 @@
 package dev.ems.tw.catalogue;
 
+import dev.ems.common.event.FeatureFragment;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A feature of the catalogue: its parameters' JSON Schema, a Jinja2 fragment per device model and
- * its rules against other features. {@code tenant} is {@code *} for a built-in feature.
+ * A feature of the catalogue: its parameters' JSON Schema, what it renders per template set ({@code
+ * fragments}, each naming its output file; {@code templates} is the older form of one bare fragment
+ * per set, kept for older clients) and its rules against other features. {@code tenant} is {@code
+ * *} for a built-in feature.
  */
 public record Feature(
     String tenant,
@@ -15,7 +18,8 @@ public record Feature(
     Map<String, Object> parametersSchema,
     Map<String, String> templates,
     List<String> dependsOn,
-    List<String> conflictsWith) {
+    List<String> conflictsWith,
+    Map<String, List<FeatureFragment>> fragments) {
 
   public static final String BUILT_IN = "*";
 

@@ -1,5 +1,6 @@
 package dev.ems.tw.catalogue;
 
+import dev.ems.common.event.FeatureFragment;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -22,7 +23,8 @@ public class FeatureCatalogue {
 
   private static final String COLUMNS =
       "tenant_id, key, version, description, parameters_schema::text as schema,"
-          + " templates::text as templates, depends_on, conflicts_with";
+          + " templates::text as templates, depends_on, conflicts_with,"
+          + " fragments::text as fragments";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -67,13 +69,13 @@ public class FeatureCatalogue {
     return jdbc.sql(
                 """
                 insert into feature (tenant_id, key, version, description, parameters_schema,
-                  templates, depends_on, conflicts_with, updated_at)
-                values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)
+                  templates, depends_on, conflicts_with, updated_at, fragments)
+                values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb)
                 on conflict (tenant_id, key) do update set version = excluded.version,
                   description = excluded.description,
                   parameters_schema = excluded.parameters_schema, templates = excluded.templates,
                   depends_on = excluded.depends_on, conflicts_with = excluded.conflicts_with,
-                  updated_at = excluded.updated_at
+                  updated_at = excluded.updated_at, fragments = excluded.fragments
                 where feature.version < excluded.version
                 """)
             .params(
@@ -85,7 +87,8 @@ public class FeatureCatalogue {
                 json.writeValueAsString(f.templates()),
                 f.dependsOn().toArray(String[]::new),
                 f.conflictsWith().toArray(String[]::new),
-                Timestamp.from(at))
+                Timestamp.from(at),
+                json.writeValueAsString(f.fragments()))
             .update()
         == 1;
   }
@@ -118,6 +121,8 @@ public class FeatureCatalogue {
         json.readValue(rs.getString("schema"), new TypeReference<Map<String, Object>>() {}),
         json.readValue(rs.getString("templates"), new TypeReference<Map<String, String>>() {}),
         Arrays.asList((String[]) rs.getArray("depends_on").getArray()),
-        Arrays.asList((String[]) rs.getArray("conflicts_with").getArray()));
+        Arrays.asList((String[]) rs.getArray("conflicts_with").getArray()),
+        json.readValue(
+            rs.getString("fragments"), new TypeReference<Map<String, List<FeatureFragment>>>() {}));
   }
 }

@@ -6,6 +6,7 @@ import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
 import dev.ems.platform.web.Preconditions;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -49,6 +50,8 @@ class FeatureController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "200", description = "Updated")
+  @ApiResponse(responseCode = "201", description = "Created")
   @PutMapping("/{key}")
   ResponseEntity<FeatureResponse> put(
       Caller caller,
@@ -62,6 +65,7 @@ class FeatureController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "204", description = "Done, no content")
   @DeleteMapping("/{key}")
   ResponseEntity<Void> delete(
       Caller caller,

@@ -8,8 +8,10 @@ import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes catalogue changes on the compacted definitions topic, keyed {@code <tenant>/<key>} so
- * that compaction keeps the latest definition of each feature per tenant.
+ * Publishes catalogue changes on the compacted definitions topic, keyed {@code
+ * <tenant>/<key>/<version>}: compaction keeps every version, since a device's feature set names the
+ * version it runs and SC renders that one, also after the catalogue moved on. A removal is
+ * published under the key of the version removed.
  */
 @Component
 class FeatureEvents {
@@ -36,7 +38,7 @@ class FeatureEvents {
         EventEnvelope.of(
             SOURCE,
             f.tenant(),
-            f.tenant() + "/" + f.key(),
+            f.tenant() + "/" + f.key() + "/" + f.version(),
             new FeatureDefinitionChanged(
                 f.key(),
                 f.version(),
@@ -46,6 +48,7 @@ class FeatureEvents {
                 f.dependsOn(),
                 f.conflictsWith(),
                 deleted,
-                at)));
+                at,
+                f.fragments())));
   }
 }

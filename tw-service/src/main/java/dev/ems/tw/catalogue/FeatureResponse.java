@@ -1,5 +1,6 @@
 package dev.ems.tw.catalogue;
 
+import dev.ems.common.event.FeatureFragment;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ record FeatureResponse(
     Map<String, String> templates,
     List<String> dependsOn,
     List<String> conflictsWith,
-    boolean builtIn) {
+    boolean builtIn,
+    Map<String, List<FeatureFragment>> fragments) {
 
   static FeatureResponse of(Feature f) {
     return new FeatureResponse(
@@ -23,6 +25,7 @@ record FeatureResponse(
         f.templates(),
         f.dependsOn(),
         f.conflictsWith(),
-        f.builtIn());
+        f.builtIn(),
+        f.fragments());
   }
 }

@@ -5,6 +5,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.Preconditions;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
@@ -65,6 +66,7 @@ class DeviceFeatureController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "204", description = "Done, no content")
   @DeleteMapping("/{key}")
   ResponseEntity<Void> remove(
       Caller caller,

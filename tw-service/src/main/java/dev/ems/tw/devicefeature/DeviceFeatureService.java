@@ -113,6 +113,37 @@ public class DeviceFeatureService {
     return publish(tenant, device, set, now);
   }
 
+  /**
+   * Puts a feature of the device back to a setting it had (a rollout's rollback): exactly that
+   * catalogue version and those parameters, or removed when {@code setting} is null; unchanged when
+   * the set holds it already. Not checked against today's schema or rules: the setting was valid
+   * when the device had it, and a rollback must not be refused because the catalogue moved on.
+   */
+  @Transactional(noRollbackFor = EmsException.class)
+  public Outcome restore(String tenant, UUID deviceId, String key, FeatureSetting setting) {
+    Device device = lockActive(tenant, deviceId, null);
+    Map<String, FeatureSetting> set = store.of(deviceId);
+    FeatureSetting current = set.get(key);
+    boolean same =
+        setting == null
+            ? current == null
+            : current != null
+                && current.version() == setting.version()
+                && json.valueToTree(current.params()).equals(json.valueToTree(setting.params()));
+    if (same) {
+      return new Outcome(device.featuresRevision(), set, false);
+    }
+    Instant now = clock.instant();
+    if (setting == null) {
+      store.remove(deviceId, key);
+      set.remove(key);
+    } else {
+      store.put(tenant, deviceId, key, setting, now);
+      set.put(key, setting);
+    }
+    return publish(tenant, device, set, now);
+  }
+
   private Outcome publish(
       String tenant, Device device, Map<String, FeatureSetting> set, Instant now) {
     long revision = device.featuresRevision() + 1;

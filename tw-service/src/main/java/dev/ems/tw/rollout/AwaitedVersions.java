@@ -2,15 +2,20 @@ package dev.ems.tw.rollout;
 
 import dev.ems.common.event.ConfigStatusReported;
 import dev.ems.tw.rollout.model.ProducedVersion;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
  * What rollouts wait for from each waiting device (columns of {@code rollout_device}): the revision
- * of its feature set the wave's change made, the version produced for it and a report that arrived
- * before that version did.
+ * of its feature set the wave's change (or a rollback) made, the version produced for it and a
+ * report that arrived before that version did; and the last version each device reported APPLIED
+ * (table {@code device_applied_version}).
  */
 @Repository
 class AwaitedVersions {
@@ -18,10 +23,19 @@ class AwaitedVersions {
   /**
    * A device waiting in a rollout: the revision of its feature set the wave's change made (null if
    * not recorded), the version produced for it (null while unknown) and the last report consumed
-   * before that version was (null if none).
+   * before that version was (null if none). {@code rollingBack}: it waits for the version of its
+   * rollback (the revision is then the rollback's); {@code watchWindow} is the rollout's.
    */
   record Awaiting(
-      UUID rolloutId, Long revision, ProducedVersion produced, ConfigStatusReported early) {}
+      UUID rolloutId,
+      Long revision,
+      ProducedVersion produced,
+      ConfigStatusReported early,
+      boolean rollingBack,
+      Duration watchWindow) {}
+
+  /** A version a device reported APPLIED. */
+  record Applied(int version, String sha256) {}
 
   private final JdbcClient jdbc;
 
@@ -36,10 +50,10 @@ class AwaitedVersions {
   List<Awaiting> waiting(String tenant, UUID deviceId) {
     return jdbc.sql(
             """
-            select d.rollout_id, d.features_revision, d.produced_version, d.produced_sha256, d.early_version,
-              d.early_sha256, d.early_status, d.early_error
+            select d.rollout_id, d.status, d.features_revision, d.produced_version, d.produced_sha256,
+              d.early_version, d.early_sha256, d.early_status, d.early_error, r.watch_window_ms
             from rollout_device d join rollout r on r.id = d.rollout_id
-            where r.tenant_id = ? and d.device_id = ? and d.status = 'WAITING'
+            where r.tenant_id = ? and d.device_id = ? and d.status in ('WAITING', 'ROLLING_BACK')
             order by d.rollout_id
             for update of d
             """)
@@ -64,7 +78,13 @@ class AwaitedVersions {
                           rs.getString("early_status"),
                           rs.getString("early_error"),
                           null);
-              return new Awaiting(rs.getObject("rollout_id", UUID.class), changed, version, report);
+              return new Awaiting(
+                  rs.getObject("rollout_id", UUID.class),
+                  changed,
+                  version,
+                  report,
+                  "ROLLING_BACK".equals(rs.getString("status")),
+                  Duration.ofMillis(rs.getLong("watch_window_ms")));
             })
         .list();
   }
@@ -94,12 +114,70 @@ class AwaitedVersions {
         .update();
   }
 
-  /** Finishes a waiting device; the time is tw-service's, never the device's. */
-  void finish(UUID rolloutId, UUID deviceId, boolean applied, String error) {
+  /**
+   * Finishes a waiting device; the time is tw-service's, never the device's. An APPLIED device is
+   * watched until {@code watchUntil} (null: not watched).
+   */
+  void finish(
+      UUID rolloutId,
+      UUID deviceId,
+      boolean applied,
+      String error,
+      Instant at,
+      Instant watchUntil) {
     jdbc.sql(
-            "update rollout_device set status = ?, error = ?, finished_at = now()"
-                + " where rollout_id = ? and device_id = ? and status = 'WAITING'")
-        .params(applied ? "APPLIED" : "FAILED", applied ? null : error, rolloutId, deviceId)
+            "update rollout_device set status = ?, error = ?, finished_at = ?, applied_at = ?,"
+                + " watch_until = ? where rollout_id = ? and device_id = ? and status = 'WAITING'")
+        .params(
+            applied ? "APPLIED" : "FAILED",
+            applied ? null : error,
+            Timestamp.from(at),
+            applied ? Timestamp.from(at) : null,
+            applied && watchUntil != null ? Timestamp.from(watchUntil) : null,
+            rolloutId,
+            deviceId)
         .update();
+  }
+
+  /**
+   * Finishes a device rolling back: ROLLED_BACK once it applied its rollback's version; FAILED when
+   * it reported that version failed (it may then run neither configuration).
+   */
+  void finishRollback(UUID rolloutId, UUID deviceId, boolean applied, String error, Instant at) {
+    jdbc.sql(
+            "update rollout_device set status = ?, error = ?, finished_at = ?, rolled_back_at = ?"
+                + " where rollout_id = ? and device_id = ? and status = 'ROLLING_BACK'")
+        .params(
+            applied ? "ROLLED_BACK" : "FAILED",
+            applied ? null : "rollback failed: " + error,
+            Timestamp.from(at),
+            applied ? Timestamp.from(at) : null,
+            rolloutId,
+            deviceId)
+        .update();
+  }
+
+  /** Records the version the device reported APPLIED as its last applied one. */
+  void applied(String tenant, ConfigStatusReported report, Instant at) {
+    jdbc.sql(
+            """
+            insert into device_applied_version (device_id, tenant_id, version, sha256, recorded_at)
+            values (?, ?, ?, ?, ?)
+            on conflict (device_id) do update set tenant_id = excluded.tenant_id,
+              version = excluded.version, sha256 = excluded.sha256,
+              recorded_at = excluded.recorded_at
+            """)
+        .params(report.deviceId(), tenant, report.version(), report.sha256(), Timestamp.from(at))
+        .update();
+  }
+
+  /** The last version the device reported APPLIED, if any was consumed. */
+  Optional<Applied> lastApplied(String tenant, UUID deviceId) {
+    return jdbc.sql(
+            "select version, sha256 from device_applied_version where tenant_id = ?"
+                + " and device_id = ?")
+        .params(tenant, deviceId)
+        .query((rs, n) -> new Applied(rs.getInt("version"), rs.getString("sha256")))
+        .optional();
   }
 }

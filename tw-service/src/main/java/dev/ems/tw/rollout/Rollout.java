@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A rollout as stored; {@code params} is null for a DISABLE. */
+/**
+ * A rollout as stored; {@code params} is null for a DISABLE; {@code watchWindowMs} 0 means devices
+ * are not watched after they applied.
+ */
 record Rollout(
     UUID id,
     String tenant,
@@ -20,7 +23,8 @@ record Rollout(
     int failuresAcknowledged,
     String status,
     String pauseReason,
-    Instant createdAt) {
+    Instant createdAt,
+    long watchWindowMs) {
 
   static final String RUNNING = "RUNNING";
   static final String PAUSED = "PAUSED";

@@ -5,6 +5,7 @@ import dev.ems.platform.security.Caller;
 import dev.ems.platform.security.RequiresRole;
 import dev.ems.platform.security.Role;
 import dev.ems.platform.web.EmsException;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -31,6 +32,7 @@ class RolloutController {
   }
 
   @RequiresRole(Role.OPERATOR)
+  @ApiResponse(responseCode = "201", description = "Created")
   @PostMapping
   ResponseEntity<RolloutView> create(Caller caller, @Valid @RequestBody RolloutRequest request) {
     Rollout r = service.create(caller.tenant(), request);

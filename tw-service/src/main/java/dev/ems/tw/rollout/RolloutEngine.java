@@ -1,5 +1,6 @@
 package dev.ems.tw.rollout;
 
+import dev.ems.common.event.DeviceFeaturesChanged.FeatureSetting;
 import dev.ems.platform.web.EmsException;
 import dev.ems.tw.devicefeature.DeviceFeatureService;
 import dev.ems.tw.devicefeature.DeviceFeatureService.Outcome;
@@ -15,9 +16,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Moves rollouts forward: starts a wave by changing its devices' feature sets, and after every
- * report, timeout or resume decides (under the rollout's row lock) whether to wait, pause, start
- * the next wave or complete.
+ * Moves rollouts forward: starts a wave by changing its devices' feature sets (recording each
+ * device's setting from before, which a rollback puts back), and after every report, timeout,
+ * passed watch window or resume decides (under the rollout's row lock) whether to wait, pause,
+ * start the next wave or complete.
  */
 @Component
 class RolloutEngine {
@@ -26,13 +28,19 @@ class RolloutEngine {
 
   private final RolloutStore store;
   private final AwaitedVersions awaited;
+  private final WatchedDevices watched;
   private final DeviceFeatureService features;
   private final Clock clock;
 
   RolloutEngine(
-      RolloutStore store, AwaitedVersions awaited, DeviceFeatureService features, Clock clock) {
+      RolloutStore store,
+      AwaitedVersions awaited,
+      WatchedDevices watched,
+      DeviceFeatureService features,
+      Clock clock) {
     this.store = store;
     this.awaited = awaited;
+    this.watched = watched;
     this.features = features;
     this.clock = clock;
   }
@@ -52,6 +60,7 @@ class RolloutEngine {
               r.failuresAcknowledged(),
               r.failureThreshold(),
               store.unfinished(rolloutId, wave),
+              store.watched(rolloutId, wave, clock.instant()),
               wave >= r.waveCount() - 1);
       switch (decision) {
         case WAIT -> {
@@ -106,9 +115,11 @@ class RolloutEngine {
    */
   private Long change(Rollout r, UUID device) {
     Outcome outcome;
+    // The setting a rollback puts back. Read before the change locks the device, so an operator's
+    // change of the same feature in between is missed: a rollback would put back the one before.
+    FeatureSetting before = features.list(r.tenant(), device).features().get(r.featureKey());
     if (RolloutRequest.DISABLE.equals(r.action())) {
-      var current = features.list(r.tenant(), device).features();
-      if (!current.containsKey(r.featureKey())) {
+      if (before == null) {
         return null;
       }
       outcome = features.remove(r.tenant(), device, r.featureKey(), null);
@@ -116,6 +127,10 @@ class RolloutEngine {
       Map<String, Object> params = r.params() == null ? Map.of() : r.params();
       outcome = features.put(r.tenant(), device, r.featureKey(), params, null);
     }
-    return outcome.changed() ? outcome.revision() : null;
+    if (!outcome.changed()) {
+      return null;
+    }
+    watched.previous(r.id(), device, before);
+    return outcome.revision();
   }
 }

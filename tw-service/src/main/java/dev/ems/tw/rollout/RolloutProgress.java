@@ -2,27 +2,39 @@ package dev.ems.tw.rollout;
 
 import dev.ems.common.event.ConfigPublished;
 import dev.ems.common.event.ConfigStatusReported;
+import dev.ems.tw.rollout.AwaitedVersions.Applied;
 import dev.ems.tw.rollout.AwaitedVersions.Awaiting;
+import dev.ems.tw.rollout.model.HealthWatch;
 import dev.ems.tw.rollout.model.ProducedVersion;
 import dev.ems.tw.rollout.model.ProducedVersion.Verdict;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Published versions and device reports that move rollouts forward. A device counts only when it
- * reports the exact version produced for it (see {@link ProducedVersion}); both handlers are
- * idempotent: a redelivered event finds the version already recorded or the device finished.
+ * reports the exact version produced for it (see {@link ProducedVersion}), or when that version is
+ * the one it last reported APPLIED (SC publishes the device's current version again when a change
+ * renders the configuration it already runs). A device rolling back waits for its rollback's
+ * version by the same rule. Both handlers are idempotent: a redelivered event finds the version
+ * already recorded or the device finished.
  */
 @Service
 class RolloutProgress {
 
   private final AwaitedVersions store;
   private final RolloutEngine engine;
+  private final HealthRollbacks rollbacks;
+  private final Clock clock;
 
-  RolloutProgress(AwaitedVersions store, RolloutEngine engine) {
+  RolloutProgress(
+      AwaitedVersions store, RolloutEngine engine, HealthRollbacks rollbacks, Clock clock) {
     this.store = store;
     this.engine = engine;
+    this.rollbacks = rollbacks;
+    this.clock = clock;
   }
 
   /**
@@ -39,9 +51,12 @@ class RolloutProgress {
         continue;
       }
       store.produced(a.rolloutId(), event.deviceId(), published);
-      if (a.early() != null) {
-        settle(a.rolloutId(), event.deviceId(), published.judge(a.early()), a.early().error());
+      Verdict verdict = a.early() == null ? Verdict.IGNORED : published.judge(a.early());
+      String error = a.early() == null ? null : a.early().error();
+      if (verdict == Verdict.IGNORED && runs(tenant, event.deviceId(), published)) {
+        verdict = Verdict.APPLIED;
       }
+      settle(tenant, a, event.deviceId(), verdict, error);
     }
   }
 
@@ -50,13 +65,17 @@ class RolloutProgress {
     if (!"APPLIED".equals(report.status()) && !"FAILED".equals(report.status())) {
       return;
     }
+    if ("APPLIED".equals(report.status())) {
+      store.applied(tenant, report, clock.instant());
+    }
     for (Awaiting a : store.waiting(tenant, report.deviceId())) {
       if (a.produced() == null) {
         // Its version may still be on its way from SC; judged when it arrives.
         store.early(a.rolloutId(), report.deviceId(), report);
       } else {
         settle(
-            a.rolloutId(),
+            tenant,
+            a,
             report.deviceId(),
             ProducedVersion.judge(a.produced(), report),
             report.error());
@@ -64,11 +83,27 @@ class RolloutProgress {
     }
   }
 
-  private void settle(UUID rolloutId, UUID deviceId, Verdict verdict, String error) {
+  /** Whether the device last reported APPLIED exactly this version. */
+  private boolean runs(String tenant, UUID deviceId, ProducedVersion version) {
+    Applied last = store.lastApplied(tenant, deviceId).orElse(null);
+    return last != null && version.runningOn(last.version(), last.sha256());
+  }
+
+  private void settle(String tenant, Awaiting a, UUID deviceId, Verdict verdict, String error) {
     if (verdict == Verdict.IGNORED) {
       return;
     }
-    store.finish(rolloutId, deviceId, verdict == Verdict.APPLIED, error);
-    engine.advance(rolloutId);
+    Instant now = clock.instant();
+    boolean applied = verdict == Verdict.APPLIED;
+    if (a.rollingBack()) {
+      store.finishRollback(a.rolloutId(), deviceId, applied, error, now);
+    } else {
+      store.finish(
+          a.rolloutId(), deviceId, applied, error, now, HealthWatch.until(now, a.watchWindow()));
+      if (applied) {
+        rollbacks.applied(tenant, a.rolloutId(), deviceId);
+      }
+    }
+    engine.advance(a.rolloutId());
   }
 }

@@ -86,6 +86,10 @@ class RolloutService {
         request.waveTimeoutSeconds() == null
             ? properties.defaultWaveTimeout().toMillis()
             : request.waveTimeoutSeconds() * 1000L;
+    long watchMs =
+        request.watchWindowSeconds() == null
+            ? properties.defaultWatchWindow().toMillis()
+            : request.watchWindowSeconds() * 1000L;
     Rollout rollout =
         new Rollout(
             UUID.randomUUID(),
@@ -102,7 +106,8 @@ class RolloutService {
             0,
             Rollout.RUNNING,
             null,
-            clock.instant());
+            clock.instant(),
+            watchMs);
     store.insert(rollout, waves);
     engine.startWave(rollout, 0);
     engine.advance(rollout.id());

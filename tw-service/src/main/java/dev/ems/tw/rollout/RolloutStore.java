@@ -25,10 +25,30 @@ class RolloutStore {
     WAITING,
     APPLIED,
     FAILED,
-    SKIPPED
+    SKIPPED,
+    /** Its health dropped inside its watch window; waiting for the rollback's version. */
+    ROLLING_BACK,
+    /** Runs the configuration from before the rollout again. */
+    ROLLED_BACK
   }
 
-  record DeviceState(UUID deviceId, int wave, DeviceStatus status, String error) {}
+  /**
+   * A device of a rollout as the API shows it. The times are tw-service's, except {@code
+   * healthDroppedAt} (diagnostic-service's); rollback latency is {@code rolledBackAt} minus {@code
+   * healthDroppedAt}.
+   */
+  record DeviceState(
+      UUID deviceId,
+      int wave,
+      DeviceStatus status,
+      String error,
+      Instant changedAt,
+      Instant appliedAt,
+      Instant watchUntil,
+      Instant healthDroppedAt,
+      List<String> healthReasons,
+      Instant rollbackStartedAt,
+      Instant rolledBackAt) {}
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -42,8 +62,9 @@ class RolloutStore {
     jdbc.sql(
             """
             insert into rollout (id, tenant_id, feature_key, action, params, selector, wave_size,
-              failure_threshold, wave_timeout_ms, wave_count, status, created_at, updated_at)
-            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+              failure_threshold, wave_timeout_ms, wave_count, status, created_at, updated_at,
+              watch_window_ms)
+            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         .params(
             r.id(),
@@ -58,7 +79,8 @@ class RolloutStore {
             r.waveCount(),
             r.status(),
             Timestamp.from(r.createdAt()),
-            Timestamp.from(r.createdAt()))
+            Timestamp.from(r.createdAt()),
+            r.watchWindowMs())
         .update();
     for (int wave = 0; wave < waves.size(); wave++) {
       for (UUID device : waves.get(wave)) {
@@ -103,16 +125,28 @@ class RolloutStore {
 
   List<DeviceState> devices(UUID rolloutId) {
     return jdbc.sql(
-            "select device_id, wave, status, error from rollout_device where rollout_id = ?"
-                + " order by wave, device_id")
+            "select device_id, wave, status, error, changed_at, applied_at, watch_until,"
+                + " health_dropped_at, health_reasons::text as health_reasons, rollback_started_at,"
+                + " rolled_back_at from rollout_device where rollout_id = ? order by wave, device_id")
         .param(rolloutId)
         .query(
-            (rs, n) ->
-                new DeviceState(
-                    rs.getObject("device_id", UUID.class),
-                    rs.getInt("wave"),
-                    DeviceStatus.valueOf(rs.getString("status")),
-                    rs.getString("error")))
+            (rs, n) -> {
+              String reasons = rs.getString("health_reasons");
+              return new DeviceState(
+                  rs.getObject("device_id", UUID.class),
+                  rs.getInt("wave"),
+                  DeviceStatus.valueOf(rs.getString("status")),
+                  rs.getString("error"),
+                  instant(rs, "changed_at"),
+                  instant(rs, "applied_at"),
+                  instant(rs, "watch_until"),
+                  instant(rs, "health_dropped_at"),
+                  reasons == null
+                      ? null
+                      : json.readValue(reasons, new TypeReference<List<String>>() {}),
+                  instant(rs, "rollback_started_at"),
+                  instant(rs, "rolled_back_at"));
+            })
         .list();
   }
 
@@ -137,6 +171,36 @@ class RolloutStore {
         .params(rolloutId, wave)
         .query(Integer.class)
         .single();
+  }
+
+  /** Devices of the wave whose health watch window is still open at {@code now}. */
+  int watched(UUID rolloutId, int wave, Instant now) {
+    return jdbc.sql(
+            "select count(*) from rollout_device where rollout_id = ? and wave = ?"
+                + " and status = 'APPLIED' and watch_until > ?")
+        .params(rolloutId, wave, Timestamp.from(now))
+        .query(Integer.class)
+        .single();
+  }
+
+  /**
+   * Running rollouts whose current wave has finished and whose last watch window passed by {@code
+   * now}: nothing but time moves them on, so the sweep lets them decide.
+   */
+  List<UUID> watchPassed(Instant now) {
+    return jdbc.sql(
+            """
+            select distinct r.id from rollout r
+            join rollout_device d on d.rollout_id = r.id and d.wave = r.current_wave
+            where r.status = 'RUNNING' and d.status = 'APPLIED' and d.watch_until <= ?
+              and not exists (select 1 from rollout_device w
+                where w.rollout_id = r.id and w.wave = r.current_wave
+                  and (w.status in ('PENDING', 'WAITING')
+                    or (w.status = 'APPLIED' and w.watch_until > ?)))
+            """)
+        .params(Timestamp.from(now), Timestamp.from(now))
+        .query(UUID.class)
+        .list();
   }
 
   List<UUID> pending(UUID rolloutId, int wave) {
@@ -208,6 +272,12 @@ class RolloutStore {
         rs.getInt("failures_acknowledged"),
         rs.getString("status"),
         rs.getString("pause_reason"),
-        rs.getTimestamp("created_at").toInstant());
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getLong("watch_window_ms"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
   }
 }

@@ -6,9 +6,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Fails devices that never reported within their wave timeout, then lets their rollouts decide.
- * Safe on several instances: the update only matches devices still waiting, and decisions run under
- * the rollout's row lock.
+ * Fails devices that never reported within their wave timeout, and finds waves whose last watch
+ * window passed, then lets their rollouts decide. Safe on several instances: the update only
+ * matches devices still waiting, and decisions run under the rollout's row lock.
  */
 @Component
 class RolloutTimeouts {
@@ -26,6 +26,9 @@ class RolloutTimeouts {
   @Scheduled(fixedDelayString = "${tw.rollout-sweep-interval}")
   void sweep() {
     for (UUID rollout : store.timeOut(clock.instant())) {
+      engine.advance(rollout);
+    }
+    for (UUID rollout : store.watchPassed(clock.instant())) {
       engine.advance(rollout);
     }
   }

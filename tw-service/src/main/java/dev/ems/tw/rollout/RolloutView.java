@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A rollout's progress as the API shows it; {@code devices} only on the single-rollout read. */
+/**
+ * A rollout's progress as the API shows it; {@code devices} and {@code rolledBack} (the devices a
+ * health drop in their watch window rolled back) only on the single-rollout read.
+ */
 record RolloutView(
     UUID id,
     String featureKey,
@@ -23,7 +26,9 @@ record RolloutView(
     long waveTimeoutSeconds,
     Map<DeviceStatus, Integer> counts,
     List<DeviceState> devices,
-    Instant createdAt) {
+    Instant createdAt,
+    long watchWindowSeconds,
+    List<UUID> rolledBack) {
 
   static RolloutView of(Rollout r, Map<DeviceStatus, Integer> counts, List<DeviceState> devices) {
     return new RolloutView(
@@ -41,6 +46,13 @@ record RolloutView(
         r.waveTimeoutMs() / 1000,
         counts,
         devices,
-        r.createdAt());
+        r.createdAt(),
+        r.watchWindowMs() / 1000,
+        devices == null
+            ? null
+            : devices.stream()
+                .filter(d -> d.healthDroppedAt() != null)
+                .map(DeviceState::deviceId)
+                .toList());
   }
 }

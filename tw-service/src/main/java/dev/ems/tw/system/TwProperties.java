@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param rolloutSweepInterval how often timed-out rollout devices are looked for
  * @param maxRolloutDevices most devices one rollout may select
  * @param maxParamsBytes largest parameter object accepted for one feature
+ * @param defaultWatchWindow how long a rollout watches a device's health after it applied the
+ *     change (a CRITICAL health inside rolls the device back), when the rollout does not say
  */
 @Validated
 @ConfigurationProperties("tw")
@@ -22,4 +24,5 @@ public record TwProperties(
     @NotNull Duration defaultWaveTimeout,
     @NotNull Duration rolloutSweepInterval,
     @Min(1) @Max(100_000) int maxRolloutDevices,
-    @Min(64) int maxParamsBytes) {}
+    @Min(64) int maxParamsBytes,
+    @NotNull Duration defaultWatchWindow) {}

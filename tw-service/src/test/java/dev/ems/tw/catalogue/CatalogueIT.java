@@ -3,6 +3,7 @@ package dev.ems.tw.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ems.common.event.FeatureDefinitionChanged;
+import dev.ems.common.event.FeatureFragment;
 import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
 import dev.ems.tw.TwApi;
@@ -51,7 +52,14 @@ class CatalogueIT {
     assertThat(vlans.get("builtIn").asBoolean()).isTrue();
     assertThat(vlans.at("/dependsOn/0").asString()).isEqualTo("lan-dhcp");
     assertThat(vlans.at("/parametersSchema/properties/vlans/type").asString()).isEqualTo("array");
-    assertThat(vlans.at("/templates/openwrt-default").asString()).contains("8021q");
+    assertThat(vlans.at("/fragments/openwrt-default/0/path").asString())
+        .isEqualTo("/etc/config/network");
+    assertThat(vlans.at("/fragments/openwrt-default/0/mode").asString()).isEqualTo("SECTIONS");
+    assertThat(vlans.at("/fragments/openwrt-default/0/template").asString())
+        .contains("config bridge-vlan");
+    JsonNode qos = api.get("/api/v1/features/qos").body();
+    assertThat(qos.at("/fragments/openwrt-default/0/path").asString()).isEqualTo("/etc/config/sqm");
+    assertThat(qos.at("/fragments/openwrt-default/0/mode").asString()).isEqualTo("FILE");
   }
 
   @Test
@@ -89,7 +97,8 @@ class CatalogueIT {
             FeatureDefinitionChanged.class,
             e -> e.payload().key().equals(key) && e.payload().version() == 2,
             Duration.ofSeconds(30));
-    assertThat(event.subject()).isEqualTo("default/" + key);
+    // one record key per version: compaction keeps every version a device may still run
+    assertThat(event.subject()).isEqualTo("default/" + key + "/2");
     assertThat(event.payload().templates()).containsEntry("openwrt-default", "# {{ rate }}");
   }
 
@@ -143,5 +152,95 @@ class CatalogueIT {
     assertThat(deleted.status()).isEqualTo(204);
     assertThat(api.get("/api/v1/features/" + key).body().get("builtIn").asBoolean()).isTrue();
     assertThat(builtInDelete.status()).isEqualTo(409);
+  }
+
+  @Test
+  void fragmentsAreStoredShownAndPublishedWithTheirOutputFiles() throws Exception {
+    var fragment =
+        Map.of(
+            "name",
+            "sqm",
+            "path",
+            "/etc/config/sqm",
+            "mode",
+            "FILE",
+            "template",
+            "config queue 'wan'\n\toption download '{{ rate }}'\n");
+    var r =
+        api.put(
+            "/api/v1/features/shaper",
+            Map.of(
+                "parametersSchema",
+                Map.of("type", "object"),
+                "fragments",
+                Map.of("openwrt-default", List.of(fragment))));
+
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(
+            api.get("/api/v1/features/shaper")
+                .body()
+                .at("/fragments/openwrt-default/0/template")
+                .asString())
+        .contains("{{ rate }}");
+    var event =
+        TestEvents.awaitEvent(
+            Topics.TW_FEATURE_DEFINITIONS,
+            FeatureDefinitionChanged.class,
+            e -> e.payload().key().equals("shaper"),
+            Duration.ofSeconds(30));
+    assertThat(event.subject()).isEqualTo("default/shaper/1");
+    assertThat(event.payload().fragments().get("openwrt-default"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo("/etc/config/sqm");
+              assertThat(f.mode()).isEqualTo(FeatureFragment.Mode.FILE);
+            });
+  }
+
+  @Test
+  void aFragmentWithASyntaxErrorIsRefusedNamingItsFieldAndLineAndNothingIsStored()
+      throws Exception {
+    var good = Map.of("name", "a", "path", "/etc/config/a", "mode", "SECTIONS", "template", "");
+    var broken =
+        Map.of(
+            "name",
+            "b",
+            "path",
+            "/etc/config/b",
+            "mode",
+            "SECTIONS",
+            "template",
+            "config b\n{% if x %}\nno endif\n");
+    var r =
+        api.put(
+            "/api/v1/features/broken-fragment",
+            Map.of(
+                "parametersSchema",
+                Map.of("type", "object"),
+                "fragments",
+                Map.of("openwrt-default", List.of(good, broken))));
+    var relative =
+        api.put(
+            "/api/v1/features/relative-fragment",
+            Map.of(
+                "parametersSchema",
+                Map.of("type", "object"),
+                "fragments",
+                Map.of(
+                    "openwrt-default",
+                    List.of(
+                        Map.of(
+                            "name", "a", "path", "etc/../x", "mode", "FILE", "template", "x")))));
+
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.code()).isEqualTo("feature-schema-invalid");
+    assertThat(r.body().get("field").asString()).isEqualTo("fragments.openwrt-default[1].template");
+    assertThat(r.body().get("detail").asString()).contains("line 2");
+    assertThat(api.get("/api/v1/features/broken-fragment").status()).isEqualTo(404);
+    assertThat(relative.status()).isEqualTo(422);
+    assertThat(relative.body().get("field").asString())
+        .isEqualTo("fragments.openwrt-default[0].path");
+    assertThat(api.get("/api/v1/features/relative-fragment").status()).isEqualTo(404);
   }
 }

@@ -98,7 +98,10 @@ class RolloutIT {
         "waveSize",
         waveSize,
         "failureThreshold",
-        threshold);
+        threshold,
+        // Health watch windows have their own test (RolloutRollbackIT).
+        "watchWindowSeconds",
+        0);
   }
 
   private JsonNode awaitStatus(String url, String status) {

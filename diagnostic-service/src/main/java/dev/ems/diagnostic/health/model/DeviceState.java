@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /**
  * Everything health is derived from. {@code tunnels}: tunnel name → state as last reported; {@code
- * clockSkewSeconds}: device clock minus device-api clock when beyond the threshold, else null.
+ * clockSkewSeconds}: device clock minus device-api clock when beyond the threshold, else null;
+ * {@code headendTunnel}: the management tunnel as the EMS headend sees it, null until it reports.
  */
 public record DeviceState(
     Connectivity connectivity,
@@ -14,10 +15,22 @@ public record DeviceState(
     Map<String, String> tunnels,
     Long clockSkewSeconds,
     ConfigState config,
-    CertState cert) {
+    CertState cert,
+    String headendTunnel) {
 
   public DeviceState {
     tunnels = java.util.Collections.unmodifiableMap(new TreeMap<>(tunnels));
+  }
+
+  /** A state the headend has not reported on. */
+  public DeviceState(
+      Connectivity connectivity,
+      Instant lastSeen,
+      Map<String, String> tunnels,
+      Long clockSkewSeconds,
+      ConfigState config,
+      CertState cert) {
+    this(connectivity, lastSeen, tunnels, clockSkewSeconds, config, cert, null);
   }
 
   public static DeviceState unknown() {
@@ -26,14 +39,22 @@ public record DeviceState(
   }
 
   public DeviceState offline() {
-    return new DeviceState(Connectivity.OFFLINE, lastSeen, tunnels, clockSkewSeconds, config, cert);
+    return new DeviceState(
+        Connectivity.OFFLINE, lastSeen, tunnels, clockSkewSeconds, config, cert, headendTunnel);
   }
 
   public DeviceState withConfig(ConfigState newConfig) {
-    return new DeviceState(connectivity, lastSeen, tunnels, clockSkewSeconds, newConfig, cert);
+    return new DeviceState(
+        connectivity, lastSeen, tunnels, clockSkewSeconds, newConfig, cert, headendTunnel);
   }
 
   public DeviceState withCert(CertState newCert) {
-    return new DeviceState(connectivity, lastSeen, tunnels, clockSkewSeconds, config, newCert);
+    return new DeviceState(
+        connectivity, lastSeen, tunnels, clockSkewSeconds, config, newCert, headendTunnel);
+  }
+
+  /** The management tunnel as the headend reports it (ESTABLISHED or DOWN). */
+  public DeviceState withHeadendTunnel(String state) {
+    return new DeviceState(connectivity, lastSeen, tunnels, clockSkewSeconds, config, cert, state);
   }
 }

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Folds a heartbeat into a device's state. device-api's {@code receivedAt} orders heartbeats (a
- * device clock cannot be trusted); the device's {@code sentAt} only serves to flag clock skew.
+ * device clock cannot be trusted); the device's {@code sentAt} only serves to flag clock skew. The
+ * running bundle's sha is judged against the expected ones ({@link ConfigState#running}).
  */
 public final class HeartbeatFold {
 
@@ -43,8 +44,16 @@ public final class HeartbeatFold {
       }
     }
     Long skew = skew(heartbeat, skewLimit);
+    ConfigState config = state.config().running(heartbeat.configSha256(), received);
     DeviceState next =
-        new DeviceState(Connectivity.ONLINE, received, tunnels, skew, state.config(), state.cert());
+        new DeviceState(
+            Connectivity.ONLINE,
+            received,
+            tunnels,
+            skew,
+            config,
+            state.cert(),
+            state.headendTunnel());
     return new Result(next, changes, false, skew != null);
   }
 

@@ -16,7 +16,13 @@ class HeartbeatFoldTests {
 
   static HeartbeatReceived hb(Instant sent, Instant received, String mgmt) {
     return new HeartbeatReceived(
-        null, sent, received, 1, "fw", List.of(new TunnelStatus("ems-mgmt", mgmt, 0, 0, 0, 0, T)));
+        null,
+        sent,
+        received,
+        1,
+        "fw",
+        List.of(new TunnelStatus("ems-mgmt", mgmt, 0, 0, 0, 0, T)),
+        null);
   }
 
   @Test

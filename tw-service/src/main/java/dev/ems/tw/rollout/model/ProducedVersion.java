@@ -60,6 +60,16 @@ public record ProducedVersion(int version, String sha256) {
     return recorded != null ? recorded : published;
   }
 
+  /**
+   * Whether the device already runs this version: its last APPLIED report ({@code appliedVersion},
+   * {@code appliedSha256}; null when none was consumed) is of exactly this version and bundle. SC
+   * publishes the device's current version again when a change renders the configuration the device
+   * already has, and the device sends no new report for it.
+   */
+  public boolean runningOn(Integer appliedVersion, String appliedSha256) {
+    return appliedVersion != null && appliedVersion == version && sha256.equals(appliedSha256);
+  }
+
   /** The verdict on a report; {@code produced} is null while no version is known yet. */
   public static Verdict judge(ProducedVersion produced, ConfigStatusReported report) {
     return produced == null ? Verdict.IGNORED : produced.judge(report);

@@ -91,4 +91,14 @@ class ProducedVersionTests {
         .as("a device waiting since before revisions were recorded")
         .isTrue();
   }
+
+  @Test
+  void deviceRunsTheVersionOnlyWhenItLastAppliedExactlyIt() {
+    ProducedVersion v5 = new ProducedVersion(5, "sha-5");
+
+    assertThat(v5.runningOn(5, "sha-5")).isTrue();
+    assertThat(v5.runningOn(5, "sha-other")).as("other bundle, same number").isFalse();
+    assertThat(v5.runningOn(4, "sha-5")).isFalse();
+    assertThat(v5.runningOn(null, null)).as("no report consumed").isFalse();
+  }
 }

@@ -1,0 +1,81 @@
+package dev.ems.pki.enrollment;
+
+import dev.ems.pki.backend.CertificateAuthority;
+import dev.ems.pki.enrollment.InternalEnrollmentController.EnrollmentResponse;
+import dev.ems.pki.system.Pem;
+import dev.ems.platform.security.PublicEndpoint;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * For device-api (issue 18): renewal with the device's current certificate, and the CA chain that
+ * EST's {@code cacerts} and SCEP's {@code GetCACert} hand to devices. Behind the internal key, like
+ * enrollment (docs/adr/0006).
+ */
+@RestController
+class InternalRenewalController {
+
+  private final DeviceRenewal renewal;
+  private final CertificateAuthority ca;
+
+  InternalRenewalController(DeviceRenewal renewal, CertificateAuthority ca) {
+    this.renewal = renewal;
+    this.ca = ca;
+  }
+
+  @PublicEndpoint(
+      "guarded by the internal service credential (InternalKeyFilter), not an operator key")
+  @PostMapping("/internal/v1/renewals")
+  EnrollmentResponse renew(@Valid @RequestBody RenewalRequest request) {
+    var issued =
+        renewal.renew(request.tenant(), request.deviceId(), request.certificate(), request.csr());
+    return new EnrollmentResponse(
+        issued.record().serial(),
+        Pem.certificate(issued.record().der()),
+        Pem.chain(issued.chain()),
+        issued.record().notAfter());
+  }
+
+  /**
+   * device-api saw the device authenticate with this certificate: the certificates issued to it
+   * before are superseded (issue 18). Idempotent.
+   */
+  @PublicEndpoint(
+      "guarded by the internal service credential (InternalKeyFilter), not an operator key")
+  @PostMapping("/internal/v1/certificates-in-use")
+  InUseResponse inUse(@Valid @RequestBody InUseRequest request) {
+    return new InUseResponse(renewal.inUse(request.tenant(), request.deviceId(), request.serial()));
+  }
+
+  record InUseRequest(
+      @NotBlank @Size(max = 100) String tenant,
+      @NotNull UUID deviceId,
+      @NotBlank @Size(max = 64) String serial) {}
+
+  /** The serials this call superseded (none on a repeat). */
+  record InUseResponse(java.util.List<String> superseded) {}
+
+  @PublicEndpoint(
+      "guarded by the internal service credential (InternalKeyFilter), not an operator key")
+  @GetMapping("/internal/v1/ca-chain")
+  ResponseEntity<String> chain() {
+    return ResponseEntity.ok()
+        .contentType(MediaType.parseMediaType("application/pem-certificate-chain"))
+        .body(Pem.chain(ca.chain()));
+  }
+
+  record RenewalRequest(
+      @NotBlank @Size(max = 100) String tenant,
+      @NotNull UUID deviceId,
+      @NotBlank @Size(max = 20_000) String certificate,
+      @NotBlank @Size(max = 20_000) String csr) {}
+}

@@ -1,0 +1,96 @@
+package dev.ems.pki.headend;
+
+import dev.ems.common.error.ErrorCode;
+import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.endentity.EndEntity;
+import dev.ems.pki.endentity.EndEntityService;
+import dev.ems.pki.issuance.GeneratedKeys;
+import dev.ems.pki.system.KeyAlgorithm;
+import dev.ems.pki.system.Pem;
+import dev.ems.pki.system.PkiProperties;
+import dev.ems.platform.web.EmsException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Makes a tenant's headend bundle: its swanctl configuration and a new certificate and key for the
+ * headend (an operator entity {@code CN=ems-mgmt} of the tenant, named by pki-service), with the CA
+ * certificates the headend trusts. Every bundle carries a new key; the earlier certificates stay
+ * valid until they expire or an operator revokes them (so a running headend keeps working while ops
+ * roll the new one out).
+ */
+@Service
+class HeadendBundles {
+
+  private final EndEntityService entities;
+  private final GeneratedKeys keys;
+  private final CaHierarchy cas;
+  private final PkiProperties properties;
+
+  HeadendBundles(
+      EndEntityService entities, GeneratedKeys keys, CaHierarchy cas, PkiProperties properties) {
+    this.entities = entities;
+    this.keys = keys;
+    this.cas = cas;
+    this.properties = properties;
+  }
+
+  record BundleFile(String path, String mode, String content) {}
+
+  record Bundle(
+      String tenant,
+      String connection,
+      String certificateSerial,
+      Instant notAfter,
+      List<BundleFile> files) {}
+
+  Bundle make(String tenant, String pool, String innerAddress, String revocationBaseUrl) {
+    if (!HeadendConfig.SAFE_TENANT.matcher(tenant).matches()) {
+      // only a bootstrap tenant configured with such an id: SC's tenant ids are [a-z0-9-]
+      throw new EmsException(
+          ErrorCode.CONFLICT,
+          "This tenant's id cannot name its devices in a swanctl identity (letters, digits, . _ -)");
+    }
+    HeadendConfig config =
+        new HeadendConfig(
+            tenant,
+            pool,
+            innerAddress,
+            revocationBaseUrl == null ? properties.publicUrl() : revocationBaseUrl);
+    EndEntity entity =
+        entities.operatorEntity(tenant, entityName(tenant), HeadendConfig.HEADEND_ID);
+    GeneratedKeys.WithKey made = keys.issue(entity, KeyAlgorithm.EC_P256);
+    String key = Pem.encode("PRIVATE KEY", made.keys().getPrivate().getEncoded());
+    List<BundleFile> files =
+        List.of(
+            new BundleFile("conf.d/" + config.name() + ".conf", "0644", config.render()),
+            new BundleFile(
+                "x509/" + config.certificateFile(),
+                "0644",
+                Pem.certificate(Pem.der(made.issued().certificate()))),
+            new BundleFile("private/" + config.keyFile(), "0600", key),
+            new BundleFile(
+                "x509ca/" + HeadendConfig.ISSUING_CA_FILE,
+                "0644",
+                Pem.certificate(Pem.der(cas.issuing()))),
+            new BundleFile(
+                "x509ca/" + HeadendConfig.ROOT_CA_FILE,
+                "0644",
+                Pem.certificate(Pem.der(cas.root()))));
+    return new Bundle(
+        tenant,
+        config.name(),
+        made.issued().record().serial(),
+        made.issued().record().notAfter(),
+        files);
+  }
+
+  /** The headend's entity name: a UUID of its own per tenant (entity names are UUIDs). */
+  static String entityName(String tenant) {
+    return UUID.nameUUIDFromBytes(("ems-mgmt-headend:" + tenant).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+}

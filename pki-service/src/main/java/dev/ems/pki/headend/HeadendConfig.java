@@ -1,0 +1,121 @@
+package dev.ems.pki.headend;
+
+import java.util.Locale;
+
+/**
+ * The swanctl configuration of a tenant's management tunnel headend (strongSwan): IKEv2 with the
+ * headend's EMS certificate ({@code CN=ems-mgmt}, what the devices' built-in swanctl file expects),
+ * devices of this tenant only ({@code remote id = "O=<tenant>, CN=*"}: pki-service puts the tenant
+ * in every device subject, {@code CN=<device id>,O=<tenant>}, and strongSwan matches DNs RDN by
+ * RDN, in order and number, {@code *} matching any value) authenticated by certificates chaining to
+ * EMS's issuing CA with revocation checked against EMS's OCSP responder and CRL ({@code ifuri}: a
+ * device certificate whose status EMS cannot confirm is refused; the issuing CA, which names no
+ * revocation URI, is not checked — {@code strict} would refuse every device for want of a status of
+ * the issuing CA), a virtual IP per device from the tenant's pool, and the headend's inner address
+ * as the only thing a device reaches through the tunnel. The proposals are the devices' defaults.
+ * Plain text, no Spring: rendered and tested in isolation.
+ *
+ * @param tenant the tenant the headend serves
+ * @param pool the tenant's virtual IP pool (IPv4 CIDR)
+ * @param innerAddress the headend's own address inside the tunnel (in the devices' {@code
+ *     ems.mgmt_subnet}, 10.255.0.0/16 by default)
+ * @param revocationBaseUrl where the headend reaches pki-service's {@code /pki/v1/crl} and {@code
+ *     /pki/v1/ocsp}
+ */
+record HeadendConfig(String tenant, String pool, String innerAddress, String revocationBaseUrl) {
+
+  static final String HEADEND_ID = "CN=ems-mgmt";
+  static final String ISSUING_CA_FILE = "ems-issuing-ca.crt";
+  static final String ROOT_CA_FILE = "ems-root-ca.crt";
+
+  /** Tenant ids that stand as a DN value in swanctl unquoted and unescaped. */
+  static final java.util.regex.Pattern SAFE_TENANT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  HeadendConfig {
+    if (!SAFE_TENANT.matcher(tenant).matches()) {
+      throw new IllegalArgumentException("tenant id cannot stand in a swanctl identity: " + tenant);
+    }
+  }
+
+  /** The devices the connection accepts: the tenant's, by the {@code O} of their subject. */
+  String remoteId() {
+    return "O=" + tenant + ", CN=*";
+  }
+
+  /** The connection's, pool's and files' name: {@code ems-mgmt-<tenant>}, safe in swanctl. */
+  String name() {
+    String safe = tenant.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return "ems-mgmt-" + (safe.length() > 48 ? safe.substring(0, 48) : safe);
+  }
+
+  String certificateFile() {
+    return name() + ".crt";
+  }
+
+  String keyFile() {
+    return name() + ".key";
+  }
+
+  String render() {
+    String name = name();
+    return """
+        # EMS management tunnel headend of tenant %1$s, rendered by EMS (pki-service).
+        # Devices of this tenant only (O=<tenant> in the certificate's subject) connect with IKEv2 and their EMS device certificate (checked against EMS's OCSP
+        # responder and CRL on every authentication; unconfirmed status: refused), get an address from %2$s and reach %3$s.
+        connections {
+        \t%4$s {
+        \t\tversion = 2
+        \t\tproposals = aes256gcm16-prfsha384-ecp384,aes256-sha384-ecp384
+        \t\tpools = %4$s
+        \t\tunique = replace
+        \t\tdpd_delay = 30s
+        \t\tlocal {
+        \t\t\tauth = pubkey
+        \t\t\tcerts = %5$s
+        \t\t\tid = "%6$s"
+        \t\t}
+        \t\tremote {
+        \t\t\tauth = pubkey
+        \t\t\tid = "%9$s"
+        \t\t\tcacerts = %7$s
+        \t\t\trevocation = ifuri
+        \t\t}
+        \t\tchildren {
+        \t\t\tems-mgmt {
+        \t\t\t\tlocal_ts = %3$s/32
+        \t\t\t\tesp_proposals = aes256gcm16-ecp384,aes256gcm16
+        \t\t\t\tdpd_action = clear
+        \t\t\t}
+        \t\t}
+        \t}
+        }
+        pools {
+        \t%4$s {
+        \t\taddrs = %2$s
+        \t}
+        }
+        authorities {
+        \tems-issuing-ca {
+        \t\tcacert = %7$s
+        \t\tocsp_uris = %8$s/pki/v1/ocsp
+        \t\tcrl_uris = %8$s/pki/v1/crl
+        \t}
+        }
+        """
+        .formatted(
+            tenant,
+            pool,
+            innerAddress,
+            name,
+            certificateFile(),
+            HEADEND_ID,
+            ISSUING_CA_FILE,
+            stripSlash(revocationBaseUrl),
+            remoteId());
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

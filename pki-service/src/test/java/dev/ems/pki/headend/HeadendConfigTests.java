@@ -1,0 +1,42 @@
+package dev.ems.pki.headend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class HeadendConfigTests {
+
+  private final HeadendConfig config =
+      new HeadendConfig("Acme.Corp_1", "10.255.64.0/18", "10.255.0.1", "http://pki-service:8084/");
+
+  @Test
+  void namesAreSafeForSwanctlSectionsAndFiles() {
+    assertThat(config.name()).isEqualTo("ems-mgmt-acme-corp-1");
+    assertThat(config.certificateFile()).isEqualTo("ems-mgmt-acme-corp-1.crt");
+    assertThatThrownBy(() -> new HeadendConfig("Acme Corp, O=other", "p", "i", "u"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new HeadendConfig("x".repeat(90), "p", "i", "u").name()).hasSize(57);
+  }
+
+  @Test
+  void devicesAreCheckedAgainstEmsRevocationAndGetTheTenantsPool() {
+    String rendered = config.render();
+    assertThat(rendered)
+        .contains("\t\tpools = ems-mgmt-acme-corp-1\n")
+        .contains("\t\taddrs = 10.255.64.0/18\n")
+        .contains("\t\t\t\tlocal_ts = 10.255.0.1/32\n")
+        .contains("\t\t\tid = \"CN=ems-mgmt\"\n")
+        .contains("\t\t\tcacerts = ems-issuing-ca.crt\n\t\t\trevocation = ifuri\n")
+        .contains("\t\t\tid = \"O=Acme.Corp_1, CN=*\"\n\t\t\tcacerts")
+        .contains("\t\tocsp_uris = http://pki-service:8084/pki/v1/ocsp\n")
+        .contains("\t\tcrl_uris = http://pki-service:8084/pki/v1/crl\n");
+  }
+
+  @Test
+  void sectionsAreBalanced() {
+    String rendered = config.render().replaceAll("(?m)^#.*$", "");
+    assertThat(rendered.chars().filter(c -> c == '{').count())
+        .isEqualTo(rendered.chars().filter(c -> c == '}').count());
+  }
+}
