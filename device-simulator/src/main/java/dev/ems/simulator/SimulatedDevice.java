@@ -53,6 +53,7 @@ public final class SimulatedDevice {
   private final BundleVerifier verifier = new BundleVerifier();
   private String configSignature;
   private String lastRefusal;
+  private String unacknowledgedReport;
   private final DeviceCommands commands = new DeviceCommands();
 
   public SimulatedDevice(HttpClient http, String deviceApi, String serial, String certHeader)
@@ -230,8 +231,13 @@ public final class SimulatedDevice {
     return 200;
   }
 
-  /** Polls the configuration with the ETag it has; returns 200, 304 or an error status. */
+  /**
+   * Polls the configuration with the ETag it has; returns 200, 304 or an error status. A report
+   * device-api has not acknowledged yet is sent again first, as an agent does before it asks for
+   * more.
+   */
   public int fetchConfig() throws Exception {
+    resendReport();
     var request =
         HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config"))
             .timeout(REQUEST_TIMEOUT)
@@ -320,7 +326,27 @@ public final class SimulatedDevice {
                 "error",
                 error);
     nowRunning(applied);
-    return send(post("/device/v1/config-status", JSON.writeValueAsString(body), true)).statusCode();
+    unacknowledgedReport = JSON.writeValueAsString(body);
+    return deliverReport();
+  }
+
+  /**
+   * Sends again the last apply report if device-api did not acknowledge it (the request timed out,
+   * failed or was answered 5xx or 429): the device runs the bundle either way and its next poll
+   * gets a 304, so without this a lost report would leave EMS waiting for it for good. Returns the
+   * status, or 0 when no report was pending.
+   */
+  public int resendReport() throws Exception {
+    return unacknowledgedReport == null ? 0 : deliverReport();
+  }
+
+  private int deliverReport() throws Exception {
+    int status = send(post("/device/v1/config-status", unacknowledgedReport, true)).statusCode();
+    if (status < 500 && status != 429) {
+      // acknowledged, or refused for good (a 4xx): sending it again would not change that
+      unacknowledgedReport = null;
+    }
+    return status;
   }
 
   /** An applied configuration is the one the device runs; after a failure it keeps the old one. */

@@ -30,6 +30,9 @@ class SimulatedDeviceTests {
   HttpServer server;
   final AtomicReference<String> bundle = new AtomicReference<>();
   final List<JsonNode> heartbeats = new CopyOnWriteArrayList<>();
+  final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+  final java.util.concurrent.atomic.AtomicInteger reportStatus =
+      new java.util.concurrent.atomic.AtomicInteger(202);
   SimulatedDevice device;
 
   @BeforeEach
@@ -50,7 +53,12 @@ class SimulatedDeviceTests {
           ex.getResponseHeaders().add("ETag", "\"" + sha + "\"");
           respond(ex, 200, body);
         });
-    server.createContext("/device/v1/config-status", ex -> respond(ex, 202, ""));
+    server.createContext(
+        "/device/v1/config-status",
+        ex -> {
+          reports.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+          respond(ex, reportStatus.get(), "");
+        });
     server.createContext(
         "/device/v1/heartbeat",
         ex -> {
@@ -99,6 +107,25 @@ class SimulatedDeviceTests {
     assertThat(heartbeats.getLast().get("configSha256").asString()).isEqualTo(ELSEWHERE);
     assertThat(heartbeats.getLast().get("tunnels").get(0).get("state").asString())
         .isEqualTo("DOWN");
+  }
+
+  @Test
+  void aReportDeviceApiDidNotAcknowledgeIsSentAgainBeforeTheNextPoll() throws Exception {
+    serve(1, GOOD, HEADEND);
+    assertThat(device.fetchConfig()).isEqualTo(200);
+    reportStatus.set(503);
+    assertThat(device.reportApply(true, null)).isEqualTo(503);
+    // the device runs it either way, and its next poll would be a 304: the report goes first
+    assertThat(device.runningSha()).isEqualTo(GOOD);
+    reportStatus.set(202);
+    assertThat(device.fetchConfig()).isEqualTo(200);
+    assertThat(reports).hasSize(2);
+    assertThat(reports.getLast().get("version").asInt()).isEqualTo(1);
+    assertThat(reports.getLast().get("status").asString()).isEqualTo("APPLIED");
+    // acknowledged: not sent a third time
+    assertThat(device.resendReport()).isZero();
+    device.fetchConfig();
+    assertThat(reports).hasSize(2);
   }
 
   private void serve(int version, String sha, String endpoint) throws IOException {

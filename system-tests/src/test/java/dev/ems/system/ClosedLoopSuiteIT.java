@@ -131,10 +131,10 @@ class ClosedLoopSuiteIT {
         () -> situation(broken, victim));
     // ... and is rolled back: paused, ROLLED_BACK with diagnostics' reasons
     JsonNode paused = awaitStatus(broken, "PAUSED", Duration.ofSeconds(90));
-    await()
-        .ignoreExceptions()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> "ROLLED_BACK".equals(deviceState(broken, victim).path("status").asString()));
+    awaitExplained(
+        Duration.ofSeconds(60),
+        () -> "ROLLED_BACK".equals(deviceState(broken, victim).path("status").asString()),
+        () -> situation(broken, victim));
     paused = view(broken);
     JsonNode state = deviceState(broken, victim);
     assertThat(paused.get("pauseReason").asString()).contains(victim.deviceId());
@@ -175,7 +175,11 @@ class ClosedLoopSuiteIT {
       java.util.concurrent.Callable<String> situation)
       throws Exception {
     try {
-      await().atMost(within).pollInterval(Duration.ofMillis(300)).until(condition);
+      await()
+          .ignoreExceptions()
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(300))
+          .until(condition);
     } catch (org.awaitility.core.ConditionTimeoutException timeout) {
       throw new AssertionError(timeout.getMessage() + "\n" + situation.call(), timeout);
     }

@@ -105,12 +105,23 @@ class AwaitedVersions {
         .update();
   }
 
+  /**
+   * Keeps a report consumed before the version it waits for; a redelivered older report does not
+   * replace a newer one.
+   */
   void early(UUID rolloutId, UUID deviceId, ConfigStatusReported report) {
     jdbc.sql(
             "update rollout_device set early_version = ?, early_sha256 = ?, early_status = ?,"
-                + " early_error = ? where rollout_id = ? and device_id = ?")
+                + " early_error = ? where rollout_id = ? and device_id = ?"
+                + " and (early_version is null or early_version <= ?)")
         .params(
-            report.version(), report.sha256(), report.status(), report.error(), rolloutId, deviceId)
+            report.version(),
+            report.sha256(),
+            report.status(),
+            report.error(),
+            rolloutId,
+            deviceId,
+            report.version())
         .update();
   }
 
@@ -157,7 +168,10 @@ class AwaitedVersions {
         .update();
   }
 
-  /** Records the version the device reported APPLIED as its last applied one. */
+  /**
+   * Records the version the device reported APPLIED as its last applied one; a redelivered report
+   * of an older version does not move it back (versions only grow, a rollback is a new one).
+   */
   void applied(String tenant, ConfigStatusReported report, Instant at) {
     jdbc.sql(
             """
@@ -166,6 +180,8 @@ class AwaitedVersions {
             on conflict (device_id) do update set tenant_id = excluded.tenant_id,
               version = excluded.version, sha256 = excluded.sha256,
               recorded_at = excluded.recorded_at
+            where device_applied_version.version <= excluded.version
+              or device_applied_version.tenant_id <> excluded.tenant_id
             """)
         .params(report.deviceId(), tenant, report.version(), report.sha256(), Timestamp.from(at))
         .update();

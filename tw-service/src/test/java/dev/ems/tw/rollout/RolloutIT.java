@@ -298,6 +298,27 @@ class RolloutIT {
   }
 
   @Test
+  void aRedeliveredOlderReportDoesNotHideTheNewerOneThatOvertookItsVersion() throws Exception {
+    String tag = "redelivered-" + UUID.randomUUID();
+    UUID device = devices(tag, 1).getFirst();
+    String url = api.post("/api/v1/rollouts", ntpRollout(tag, 1, 0)).header("Location");
+
+    // the device applies the change's version before tw-service consumed it, then a report of the
+    // version it ran before is delivered again (a retry, a redelivery)
+    report(device, 3, "sha-3", "APPLIED", Instant.now());
+    report(device, 2, "sha-2", "APPLIED", Instant.now());
+    await()
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(deviceStatus(api.get(url).body(), device)).isEqualTo("WAITING"));
+    published(device, 3, "sha-3");
+
+    JsonNode done = awaitStatus(url, "COMPLETED");
+    assertThat(deviceStatus(done, device)).isEqualTo("APPLIED");
+  }
+
+  @Test
   void aVersionPublishedForAnotherCauseIsNotTheOneTheChangeProduced() throws Exception {
     String tag = "cause-" + UUID.randomUUID();
     UUID device = devices(tag, 1).getFirst();
