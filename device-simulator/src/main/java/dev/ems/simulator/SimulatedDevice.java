@@ -266,7 +266,17 @@ public final class SimulatedDevice {
    * HTTP status.
    */
   public int apply(String applyError) throws Exception {
-    lastRefusal = verifySignature();
+    String kid = ConfigSignatures.kidOf(configSignature);
+    if (kid != null && !verifier.knows(kid)) {
+      // a key from after enrollment (a rotation): fetch the tenant's current chains; if device-api
+      // cannot answer now (429, 503, a timeout) nothing is judged: the next poll tries again
+      int status = fetchSigningKeys();
+      if (status != 200) {
+        config = new Config(config.version(), "\"unverified\"", config.bundle());
+        return status;
+      }
+    }
+    lastRefusal = verifier.check(config.bundle(), configSignature);
     if (lastRefusal != null) {
       if (!verifier.knows(ConfigSignatures.kidOf(configSignature))) {
         // a key whose chain pki-service has not published yet (a tenant's first bundle): the next
@@ -283,21 +293,25 @@ public final class SimulatedDevice {
     return lastRefusal;
   }
 
-  private String verifySignature() throws Exception {
-    String kid = ConfigSignatures.kidOf(configSignature);
-    if (kid != null && !verifier.knows(kid)) {
-      // a key from after enrollment (a rotation): fetch the tenant's current chains
-      var request =
-          HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config-signing-keys"))
-              .timeout(REQUEST_TIMEOUT)
-              .GET();
-      authenticate(request);
+  /** Fetches the tenant's current signing chains; returns the status (0: no answer). */
+  private int fetchSigningKeys() {
+    var request =
+        HttpRequest.newBuilder(URI.create(deviceApi + "/device/v1/config-signing-keys"))
+            .timeout(REQUEST_TIMEOUT)
+            .GET();
+    authenticate(request);
+    try {
       var response = send(request.build());
       if (response.statusCode() == 200) {
         verifier.addChains(JSON.readTree(response.body()).get("keys"));
       }
+      return response.statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    } catch (Exception e) {
+      return 0;
     }
-    return verifier.check(config.bundle(), configSignature);
   }
 
   private void trustSigningKeys(JsonNode enrollment) {

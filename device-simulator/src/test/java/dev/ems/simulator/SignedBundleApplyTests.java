@@ -53,6 +53,8 @@ class SignedBundleApplyTests {
   final List<JsonNode> reports = new CopyOnWriteArrayList<>();
   final List<Map<String, String>> servedKeys = new CopyOnWriteArrayList<>();
   volatile String body;
+  final java.util.concurrent.atomic.AtomicBoolean keysRefused =
+      new java.util.concurrent.atomic.AtomicBoolean();
   volatile String signature;
 
   KeyPair rootKeys;
@@ -90,7 +92,13 @@ class SignedBundleApplyTests {
                 null));
     server.createContext(
         "/device/v1/config-signing-keys",
-        x -> respond(x, 200, JSON.writeValueAsString(Map.of("keys", servedKeys)), null));
+        x -> {
+          if (keysRefused.getAndSet(false)) {
+            respond(x, 429, "", null);
+          } else {
+            respond(x, 200, JSON.writeValueAsString(Map.of("keys", servedKeys)), null);
+          }
+        });
     server.createContext(
         "/device/v1/config",
         x -> {
@@ -169,6 +177,23 @@ class SignedBundleApplyTests {
     serve(next, sign(next, rotated, rotatedCert));
     assertThat(fetchAndApply()).isEqualTo("APPLIED");
     serve(FILES, oldSignature);
+    assertThat(fetchAndApply()).isEqualTo("APPLIED");
+  }
+
+  @Test
+  void aRotatedKeyDeviceApiCannotServeNowIsNotAFailureTheNextPollTriesAgain() throws Exception {
+    KeyPair rotated = keyPair();
+    X509Certificate rotatedCert =
+        certificate("CN=Root", "CN=signing-2", rotated.getPublic(), rootKeys.getPrivate(), false);
+    servedKeys.addFirst(key(rotated, rotatedCert, root));
+    serve(FILES, sign(FILES, rotated, rotatedCert));
+    keysRefused.set(true);
+
+    assertThat(device.fetchConfig()).isEqualTo(200);
+    // the rate limit answers the key fetch: nothing is judged, nothing reported
+    assertThat(device.apply(null)).isEqualTo(429);
+    assertThat(reports).isEmpty();
+    assertThat(device.lastRefusal()).isNull();
     assertThat(fetchAndApply()).isEqualTo("APPLIED");
   }
 

@@ -256,7 +256,12 @@ class ClosedLoopSuiteIT {
     return device.lastRefusal() == null && device.running() != null;
   }
 
-  /** The device's own loop, as its agent runs: poll, verify and apply, heartbeat. */
+  /**
+   * The device's own loop, as its agent runs: poll, verify and apply, heartbeat, once a second —
+   * within device-api's rate limit (120 a minute, a burst of 60), as a real agent is: faster, its
+   * requests are refused 429 once the burst is spent (an apply report refused then is sent again
+   * before the next poll).
+   */
   private static void runDevice(SimulatedDevice device, String headend) {
     loops.add(
         Thread.ofVirtual()
@@ -269,7 +274,7 @@ class ClosedLoopSuiteIT {
                         device.apply(null);
                       }
                       device.heartbeat(uptime++, device.managementTunnel(headend));
-                      Thread.sleep(300);
+                      Thread.sleep(1000);
                     } catch (InterruptedException e) {
                       return;
                     } catch (Exception e) {
