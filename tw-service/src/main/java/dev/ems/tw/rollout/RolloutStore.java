@@ -235,22 +235,41 @@ class RolloutStore {
         .update();
   }
 
-  /** Fails devices of running rollouts that waited longer than their wave timeout. */
+  /**
+   * Fails devices of running rollouts that waited longer than their wave timeout, and devices
+   * rolling back (their rollout paused or not) that have not applied their rollback's version
+   * within it: a device that never reports is FAILED, never left rolling back for good.
+   */
   List<UUID> timeOut(Instant now) {
-    return jdbc
-        .sql(
-            """
-            update rollout_device d set status = 'FAILED', finished_at = ?,
-              error = 'no APPLIED report within the wave timeout'
-            from rollout r
-            where r.id = d.rollout_id and r.status = 'RUNNING' and d.status = 'WAITING'
-              and d.changed_at + r.wave_timeout_ms * interval '1 millisecond' < ?
-            returning d.rollout_id
-            """)
-        .params(Timestamp.from(now), Timestamp.from(now))
-        .query(UUID.class)
-        .list()
-        .stream()
+    Timestamp at = Timestamp.from(now);
+    List<UUID> waited =
+        jdbc.sql(
+                """
+                update rollout_device d set status = 'FAILED', finished_at = ?,
+                  error = 'no APPLIED report within the wave timeout'
+                from rollout r
+                where r.id = d.rollout_id and r.status = 'RUNNING' and d.status = 'WAITING'
+                  and d.changed_at + r.wave_timeout_ms * interval '1 millisecond' < ?
+                returning d.rollout_id
+                """)
+            .params(at, at)
+            .query(UUID.class)
+            .list();
+    List<UUID> rollingBack =
+        jdbc.sql(
+                """
+                update rollout_device d set status = 'FAILED', finished_at = ?,
+                  error = 'rollback failed: no APPLIED report of the rollback''s version within'
+                    || ' the wave timeout'
+                from rollout r
+                where r.id = d.rollout_id and d.status = 'ROLLING_BACK'
+                  and d.rollback_started_at + r.wave_timeout_ms * interval '1 millisecond' < ?
+                returning d.rollout_id
+                """)
+            .params(at, at)
+            .query(UUID.class)
+            .list();
+    return java.util.stream.Stream.concat(waited.stream(), rollingBack.stream())
         .distinct()
         .toList();
   }

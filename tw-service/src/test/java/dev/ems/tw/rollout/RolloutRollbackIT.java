@@ -122,6 +122,28 @@ class RolloutRollbackIT {
   }
 
   @Test
+  void aDeviceThatNeverAppliesItsRollbackFailsAfterTheWaveTimeout() throws Exception {
+    String tag = "stuck-rollback-" + UUID.randomUUID();
+    UUID device = devices(tag, 1).getFirst();
+    setNtp(device, BEFORE);
+    Map<String, Object> body = ntpRollout(tag, "ENABLE", 60);
+    body.put("waveTimeoutSeconds", 5);
+    String url = api.post("/api/v1/rollouts", body).header("Location");
+    applied(device, 2, "sha-2", revision(device));
+    awaitDevice(url, device, "APPLIED");
+
+    TestEvents.publish(
+        Topics.DIAG_HEALTH, health(device, "default", "CRITICAL", List.of("TUNNEL_DOWN:ems-mgmt")));
+    awaitDevice(url, device, "ROLLING_BACK");
+
+    // the rollback's version is never reported: the device fails, it does not roll back for good
+    JsonNode failed = awaitDevice(url, device, "FAILED");
+    assertThat(failed.get("error").asString()).startsWith("rollback failed").contains("timeout");
+    assertThat(failed.get("rolledBackAt").isNull()).isTrue();
+    assertThat(api.get(url).body().get("status").asString()).isEqualTo("PAUSED");
+  }
+
+  @Test
   void waveWaitsForItsWindowThenStartsTheNextAndLaterDropsChangeNothing() throws Exception {
     String tag = "window-" + UUID.randomUUID();
     List<UUID> ids = devices(tag, 2);
