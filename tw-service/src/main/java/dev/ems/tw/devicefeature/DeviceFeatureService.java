@@ -15,7 +15,9 @@ import dev.ems.tw.devicefeature.model.FeatureRules.Violation;
 import dev.ems.tw.system.TwProperties;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -72,29 +74,11 @@ public class DeviceFeatureService {
   public Outcome put(
       String tenant, UUID deviceId, String key, Map<String, Object> params, String ifMatch) {
     Device device = lockActive(tenant, deviceId, ifMatch);
-    Feature feature =
-        catalogue
-            .find(tenant, key)
-            .orElseThrow(
-                () ->
-                    new EmsException(
-                        ErrorCode.FEATURE_NOT_FOUND, "No such feature: " + key, "key"));
-    if (json.writeValueAsBytes(params).length > properties.maxParamsBytes()) {
-      throw new EmsException(ErrorCode.VALIDATION_FAILED, "The parameters are too large", "params");
-    }
-    schemas.validateParams(feature, params);
     Map<String, FeatureSetting> set = store.of(deviceId);
-    FeatureRules.checkEnable(rule(feature), rules(tenant, set)).ifPresent(v -> refuse(v, "key"));
-    FeatureSetting setting = new FeatureSetting(feature.version(), params);
-    FeatureSetting before = set.get(key);
-    if (before != null
-        && before.version() == setting.version()
-        && json.valueToTree(before.params()).equals(json.valueToTree(params))) {
+    Instant now = clock.instant();
+    if (!enable(tenant, deviceId, set, key, params, now)) {
       return new Outcome(device.featuresRevision(), set, false);
     }
-    Instant now = clock.instant();
-    store.put(tenant, deviceId, key, setting, now);
-    set.put(key, setting);
     return publish(tenant, device, set, now);
   }
 
@@ -106,11 +90,94 @@ public class DeviceFeatureService {
       throw new EmsException(
           ErrorCode.FEATURE_NOT_FOUND, "Feature " + key + " is not enabled on the device", "key");
     }
-    FeatureRules.checkRemove(key, rules(tenant, set)).ifPresent(v -> refuse(v, "key"));
+    disable(tenant, deviceId, set, key);
+    return publish(tenant, device, set, clock.instant());
+  }
+
+  /** One change of a batch: ENABLE {@code key} with {@code params}, or DISABLE it. */
+  public record Change(String key, boolean enable, Map<String, Object> params) {}
+
+  /** A change of a batch that the checks refused, and why. */
+  public record Refused(Change change, EmsException reason) {}
+
+  /** A batch's set and the changes refused (the others are in the set). */
+  public record BatchOutcome(Outcome outcome, List<Refused> refused) {}
+
+  /**
+   * Applies several changes to the device's set as one change of it (a change set's changes for the
+   * device): each in order through the checks an operator's change takes, against the set as the
+   * changes before it left it; one new revision for all of them, so SC renders one version and no
+   * intermediate one. A refused change is skipped and returned; an ENABLE of what the device runs,
+   * or a DISABLE of what it does not, changes nothing (a redelivered batch makes no revision). A
+   * decommissioned or unknown device refuses the whole batch (thrown).
+   */
+  @Transactional(noRollbackFor = EmsException.class)
+  public BatchOutcome applyAll(String tenant, UUID deviceId, List<Change> changes) {
+    Device device = lockActive(tenant, deviceId, null);
+    Map<String, FeatureSetting> set = store.of(deviceId);
     Instant now = clock.instant();
+    boolean changed = false;
+    List<Refused> refused = new ArrayList<>();
+    for (Change change : changes) {
+      try {
+        if (change.enable()) {
+          Map<String, Object> params = change.params() == null ? Map.of() : change.params();
+          changed |= enable(tenant, deviceId, set, change.key(), params, now);
+        } else if (set.containsKey(change.key())) {
+          disable(tenant, deviceId, set, change.key());
+          changed = true;
+        }
+      } catch (EmsException e) {
+        refused.add(new Refused(change, e));
+      }
+    }
+    Outcome outcome =
+        changed
+            ? publish(tenant, device, set, now)
+            : new Outcome(device.featuresRevision(), set, false);
+    return new BatchOutcome(outcome, refused);
+  }
+
+  /**
+   * Sets {@code key} in {@code set} (and the store) after the catalogue's checks; false when the
+   * set holds that setting already.
+   */
+  private boolean enable(
+      String tenant,
+      UUID deviceId,
+      Map<String, FeatureSetting> set,
+      String key,
+      Map<String, Object> params,
+      Instant now) {
+    Feature feature =
+        catalogue
+            .find(tenant, key)
+            .orElseThrow(
+                () ->
+                    new EmsException(
+                        ErrorCode.FEATURE_NOT_FOUND, "No such feature: " + key, "key"));
+    if (json.writeValueAsBytes(params).length > properties.maxParamsBytes()) {
+      throw new EmsException(ErrorCode.VALIDATION_FAILED, "The parameters are too large", "params");
+    }
+    schemas.validateParams(feature, params);
+    FeatureRules.checkEnable(rule(feature), rules(tenant, set)).ifPresent(v -> refuse(v, "key"));
+    FeatureSetting setting = new FeatureSetting(feature.version(), params);
+    FeatureSetting before = set.get(key);
+    if (before != null
+        && before.version() == setting.version()
+        && json.valueToTree(before.params()).equals(json.valueToTree(params))) {
+      return false;
+    }
+    store.put(tenant, deviceId, key, setting, now);
+    set.put(key, setting);
+    return true;
+  }
+
+  /** Removes {@code key}, which {@code set} holds, after the dependency checks. */
+  private void disable(String tenant, UUID deviceId, Map<String, FeatureSetting> set, String key) {
+    FeatureRules.checkRemove(key, rules(tenant, set)).ifPresent(v -> refuse(v, "key"));
     store.remove(deviceId, key);
     set.remove(key);
-    return publish(tenant, device, set, now);
   }
 
   /**

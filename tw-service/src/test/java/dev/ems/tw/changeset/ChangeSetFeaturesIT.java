@@ -51,6 +51,8 @@ class ChangeSetFeaturesIT {
     api.put(
         "/api/v1/devices/" + device + "/features/ntp-dns",
         Map.of("params", Map.of("ntp_servers", List.of("ntp.example.net"))));
+    long before =
+        api.get("/api/v1/devices/" + device + "/features").body().get("revision").asLong();
 
     approved(
         device,
@@ -74,5 +76,9 @@ class ChangeSetFeaturesIT {
         .containsEntry("qos_download_kbps", 48123);
     var list = api.get("/api/v1/devices/" + device + "/features").body();
     assertThat(list.toString()).contains("48123").doesNotContain("ntp-dns");
+    // the set's changes are one change of the device: one revision, so SC renders one version and
+    // no intermediate one (wan without qos)
+    assertThat(event.payload().revision()).isEqualTo(before + 1);
+    assertThat(list.get("revision").asLong()).isEqualTo(before + 1);
   }
 }
