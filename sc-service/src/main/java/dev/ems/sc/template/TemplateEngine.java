@@ -1,5 +1,7 @@
 package dev.ems.sc.template;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.el.JinjavaProcessors;
@@ -39,6 +41,12 @@ import org.springframework.stereotype.Component;
  * such a copy from a pool, renders in a child context on top of it (template variables, macros and
  * {@code set} stay in the child) and clears what a render propagates upwards before returning it,
  * as Jinjava does with its own global context.
+ *
+ * <p>Parsing a template cost about as much again on every render. A template's parse tree depends
+ * only on its text and this engine's configuration, and Jinjava renders a tree without changing it
+ * (its maintainers' advice for reuse: cache {@code parse}, call {@code render(Node)},
+ * HubSpot/jinjava#1073), so trees are kept in a bounded Caffeine cache keyed by the text; a text
+ * whose parse reported any error is never cached, so its errors are found on every render.
  */
 @Component
 public class TemplateEngine {
@@ -60,6 +68,15 @@ public class TemplateEngine {
   private final JinjavaConfig config;
   private final Jinjava jinjava;
   private final ConcurrentLinkedQueue<Context> bases = new ConcurrentLinkedQueue<>();
+
+  /** Parse trees by template text, weighed by text length (characters). */
+  static final long MAX_PARSED_CHARACTERS = 32L * 1024 * 1024;
+
+  private final Cache<String, Node> parsed =
+      Caffeine.newBuilder()
+          .maximumWeight(MAX_PARSED_CHARACTERS)
+          .<String, Node>weigher((text, node) -> Math.max(1, text.length()))
+          .build();
 
   public TemplateEngine() {
     this(Limits.DEFAULT);
@@ -138,7 +155,9 @@ public class TemplateEngine {
             interpreter -> {
               try {
                 return new Rendered(
-                    interpreter.render(set.files().get(file)), interpreter.getErrorsCopy(), null);
+                    interpreter.render(parsed(interpreter, set.files().get(file)), true),
+                    interpreter.getErrorsCopy(),
+                    null);
               } catch (RuntimeException e) {
                 return new Rendered(null, interpreter.getErrorsCopy(), e);
               }
@@ -176,6 +195,18 @@ public class TemplateEngine {
       }
     }
     return result.output();
+  }
+
+  /** The template's parse tree, from the cache or parsed now (and cached when it parsed clean). */
+  private Node parsed(JinjavaInterpreter interpreter, String template) {
+    Node root = parsed.getIfPresent(template);
+    if (root == null) {
+      root = interpreter.parse(template);
+      if (interpreter.getErrorsCopy().isEmpty()) {
+        parsed.put(template, root);
+      }
+    }
+    return root;
   }
 
   /**

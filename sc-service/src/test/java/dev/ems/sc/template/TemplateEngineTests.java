@@ -50,6 +50,44 @@ class TemplateEngineTests {
             });
   }
 
+  /**
+   * Parse trees are cached by template text: the same tree rendered again, at once on several
+   * threads, gives each render its own variables, budget and strict-mode errors.
+   */
+  @Test
+  void aCachedTemplateRendersEachRequestsOwnVariablesOnManyThreadsAndStaysStrict()
+      throws Exception {
+    var templates =
+        set(
+            Map.of(
+                "/etc/config/system",
+                "config system\n{% for n in names %}\toption hostname '{{ n }}'\n{% endfor %}",
+                "/etc/motd",
+                "{% macro hi(x) %}hello {{ x }}{% endmacro %}{{ hi(names[0]) }}\n"));
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      List<java.util.concurrent.Future<String>> renders = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String name = "cpe-" + i;
+        renders.add(
+            pool.submit(
+                () -> {
+                  Map<String, Object> vars = new HashMap<>(device());
+                  vars.put("names", List.of(name));
+                  var files = engine.render(templates, vars);
+                  return files.get(0).content() + "|" + files.get(1).content();
+                }));
+      }
+      for (int i = 0; i < renders.size(); i++) {
+        assertThat(renders.get(i).get())
+            .isEqualTo("config system\n\toption hostname 'cpe-" + i + "'\n|hello cpe-" + i + "\n");
+      }
+    }
+    // the cached tree still fails a render that lacks a variable, with its line
+    assertThatThrownBy(() -> engine.render(templates, device()))
+        .isInstanceOfSatisfying(
+            TemplateException.class, e -> assertThat(e.variable()).isEqualTo("names"));
+  }
+
   @Test
   void aValueWithQuotesCannotAddUciOptionsToTheFileItIsWrittenInto() {
     var templates =
