@@ -232,6 +232,13 @@ class MgmtTunnelSuiteIT {
           .isNotZero();
       assertThat(deviceSasWithRogue).doesNotContain("ems-mgmt-r");
       assertThat(rogueSas).doesNotContain("CN=" + device.deviceId());
+      // refused for the headend's identity, not for want of a route: the device asks for its own
+      // tenant's headend (IDr "O=<tenant>, CN=ems-mgmt"), which the rogue cannot be
+      String rogueLog = IpsecLab.read(rogue, "charon.log");
+      assertThat(rogueLog)
+          .as(() -> "the rogue found no connection for the device's IDr:\n" + tail(rogueLog))
+          .contains("[O=default, CN=ems-mgmt]")
+          .contains("no matching peer config found");
       // its own tenant's headend still holds the device
       assertThat(IpsecLab.run(with(headendCtl, "--list-sas", "--raw")))
           .contains("CN=" + device.deviceId());
