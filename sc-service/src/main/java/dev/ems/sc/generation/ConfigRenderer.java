@@ -216,13 +216,18 @@ class ConfigRenderer {
         "site",
         site.<Map<String, Object>>map(s -> Map.of("id", s.id().toString(), "name", s.name()))
             .orElse(Map.of()));
-    Map<String, Object> ems = new LinkedHashMap<>();
-    ems.put("endpoint", properties.emsEndpoint());
-    if (DN_SAFE_TENANT.matcher(device.tenant()).matches()) {
-      ems.put("tenant", device.tenant());
-    }
-    reserved.put("ems", ems);
+    reserved.put("ems", ems(properties.emsEndpoint(), device.tenant()));
     return reserved;
+  }
+
+  /** The reserved {@code ems}: its endpoint and, where it can stand in a DN, the tenant. */
+  static Map<String, Object> ems(String endpoint, String tenant) {
+    Map<String, Object> ems = new LinkedHashMap<>();
+    ems.put("endpoint", endpoint);
+    if (DN_SAFE_TENANT.matcher(tenant).matches()) {
+      ems.put("tenant", tenant);
+    }
+    return ems;
   }
 
   private void checkSize(List<ConfigFile> files) {

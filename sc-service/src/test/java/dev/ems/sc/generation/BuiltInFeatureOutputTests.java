@@ -287,6 +287,25 @@ class BuiltInFeatureOutputTests {
   }
 
   @Test
+  void aTenantIdThatCannotStandInTheHeadendsIdentityFailsTheRenderNamingIt() {
+    // only a bootstrap tenant can be configured so: SC's own tenant ids are [a-z0-9-]
+    assertThat(ConfigRenderer.ems("e", "acme.corp_1")).containsEntry("tenant", "acme.corp_1");
+    assertThat(ConfigRenderer.ems("e", "acme\", O=other")).doesNotContainKey("tenant");
+    Map<String, Object> reserved = new LinkedHashMap<>();
+    reserved.put(
+        "device",
+        Map.of("id", "d-1", "serial", "SN1", "model", "ow", "name", "cpe-1", "tags", List.of()));
+    reserved.put("site", Map.of());
+    reserved.put("ems", ConfigRenderer.ems("ems.example.net", "acme\", O=other"));
+    Map<String, Object> context = VariableResolver.resolve(List.of(), Map.of(), reserved);
+
+    assertThatThrownBy(() -> engine.render(builtIn, context))
+        .isInstanceOf(dev.ems.sc.template.TemplateException.class)
+        .hasMessageContaining("/etc/swanctl/conf.d/ems-mgmt.conf")
+        .hasMessageContaining("ems.tenant");
+  }
+
+  @Test
   void mgmtIpsecVersion4StillRendersAsItDid() {
     // a device whose feature set names version 4 renders it until the feature is set again: its
     // headend identity stays CN=ems-mgmt (ems.mgmt_id is not given), the upgrade is version 5
