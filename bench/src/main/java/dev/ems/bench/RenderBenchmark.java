@@ -44,7 +44,7 @@ public class RenderBenchmark {
             "model", "ow-x86",
             "name", "branch-berlin",
             "tags", List.of("edge")));
-    context.put("ems", Map.of("endpoint", "ems.example.net"));
+    context.put("ems", Map.of("endpoint", "ems.example.net", "tenant", "acme"));
     context.put("site", Map.of());
     context.put("features", Map.of());
     context.put("timezone", "Europe/Berlin");

@@ -120,6 +120,8 @@ class ScFlowIT {
     assertThat(published.files().get(3).content())
         .contains(
             "option zonename 'Europe/Berlin'", "option timezone 'CET-1CEST,M3.5.0,M10.5.0/3'");
+    // the management tunnel accepts only the device's own tenant's headend (issue 19)
+    assertThat(published.files().get(4).content()).contains("id = \"O=default, CN=ems-mgmt\"");
     String storedSha =
         jdbc.sql("select sha256 from config_version where device_id = ? and version = 1")
             .param(UUID.fromString(deviceId))

@@ -13,18 +13,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * Two network namespaces joined by a veth pair — the EMS headend ({@code 10.19.0.1}) and one device
  * ({@code 10.19.0.2}) — plus a link from the headend to this host ({@code 10.19.N.2 → 10.19.N.1}),
- * where the suite's pki-service answers the headend's OCSP and CRL requests. Each namespace runs
- * its own charon with its own strongswan.conf, swanctl directory, VICI socket and log under {@code
- * dir}, so nothing touches a strongSwan daemon of the host. Closing stops the daemons and removes
- * the namespaces, the links and the device's hosts file.
+ * where the suite's pki-service answers the headend's OCSP and CRL requests; on request a third, a
+ * rogue headend joined to the device only ({@link #rogueHeadend()}). Each namespace runs its own
+ * charon with its own strongswan.conf, swanctl directory, VICI socket and log under {@code dir}, so
+ * nothing touches a strongSwan daemon of the host. Closing stops the daemons and removes the
+ * namespaces, the links and the device's hosts file.
  */
 final class IpsecLab implements AutoCloseable {
 
   static final String HEADEND_OUTER = "10.19.0.1";
   static final String DEVICE_OUTER = "10.19.0.2";
+  static final String ROGUE_OUTER = "10.19.1.1";
+  static final String DEVICE_TO_ROGUE = "10.19.1.2";
 
   final String headendNs;
   final String deviceNs;
+  final String rogueNs;
   final String hostAddress;
   private final String suffix;
   private final Path dir;
@@ -55,6 +59,7 @@ final class IpsecLab implements AutoCloseable {
     this.suffix = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     this.headendNs = "ems19h-" + suffix;
     this.deviceNs = "ems19d-" + suffix;
+    this.rogueNs = "ems19r-" + suffix;
     int net = 4 * ThreadLocalRandom.current().nextInt(1, 60);
     this.hostAddress = "10.19." + net + ".1";
     String headendHost = "10.19." + net + ".2";
@@ -79,6 +84,25 @@ final class IpsecLab implements AutoCloseable {
     }
     ip(deviceNs, "link", "set", "lo", "up");
     ip(deviceNs, "link", "set", dh, "up");
+  }
+
+  /**
+   * A third namespace, a headend that is not the device's ({@link #ROGUE_OUTER}), joined to the
+   * device's namespace only ({@link #DEVICE_TO_ROGUE}): someone who points a device at a headend of
+   * their own, e.g. another tenant's admin.
+   */
+  void rogueHeadend() throws Exception {
+    String rd = "e19r" + suffix;
+    String dr = "e19s" + suffix;
+    run(List.of("ip", "netns", "add", rogueNs));
+    run(List.of("ip", "link", "add", rd, "type", "veth", "peer", "name", dr));
+    run(List.of("ip", "link", "set", rd, "netns", rogueNs));
+    run(List.of("ip", "link", "set", dr, "netns", deviceNs));
+    ip(rogueNs, "addr", "add", ROGUE_OUTER + "/30", "dev", rd);
+    ip(deviceNs, "addr", "add", DEVICE_TO_ROGUE + "/30", "dev", dr);
+    ip(rogueNs, "link", "set", "lo", "up");
+    ip(rogueNs, "link", "set", rd, "up");
+    ip(deviceNs, "link", "set", dr, "up");
   }
 
   /** Adds an address to the headend's loopback (its inner address in the tunnel). */
@@ -214,6 +238,8 @@ final class IpsecLab implements AutoCloseable {
     }
     attempt(List.of("ip", "netns", "del", headendNs));
     attempt(List.of("ip", "netns", "del", deviceNs));
+    // a veth goes with the namespace it is in
+    attempt(List.of("ip", "netns", "del", rogueNs));
     attempt(List.of("ip", "link", "del", "e19x" + suffix));
     attempt(List.of("rm", "-rf", "/etc/netns/" + deviceNs));
   }

@@ -140,7 +140,8 @@ class MgmtTunnelSuiteIT {
       // per-tenant trust: a device of another tenant, whose certificate chains to the same EMS CA
       // and is valid, is refused by this tenant's headend (it would get an address of this pool)
       String otherTenant = "tunnel-b-" + UUID.randomUUID().toString().substring(0, 8);
-      SimulatedDevice intruder = enrolledDevice("Bearer " + tenant(otherTenant));
+      String otherAdmin = "Bearer " + tenant(otherTenant);
+      SimulatedDevice intruder = enrolledDevice(otherAdmin);
       String intruderFile = file(intruder.running().bundle(), "/etc/swanctl/conf.d/ems-mgmt.conf");
       String other =
           intruderFile
@@ -171,6 +172,76 @@ class MgmtTunnelSuiteIT {
       assertThat(IpsecLab.read(headend, "charon.log"))
           .as("the headend found no connection for the other tenant's device")
           .contains("no matching peer config found");
+
+      // and the other way round: the other tenant's admin takes a headend bundle of its own (a
+      // valid headend certificate of the same EMS CA), makes it accept any device and points this
+      // tenant's device at it. The device refuses that headend: it is not its tenant's
+      JsonNode rogueBundle =
+          ok(
+              sendAs(
+                  otherAdmin,
+                  "POST",
+                  "pki-service",
+                  "/api/v1/mgmt-headend/bundles",
+                  json.writeValueAsString(
+                      Map.of(
+                          "pool",
+                          "10.255.65.0/24",
+                          "innerAddress",
+                          INNER,
+                          "revocationUrl",
+                          "http://" + lab.hostAddress + ":" + suite.port("pki-service")))));
+      lab.rogueHeadend();
+      Path rogue = lab.startCharon(lab.rogueNs, "rogue");
+      for (JsonNode f : rogueBundle.get("files")) {
+        String content = f.get("content").asString();
+        if (f.get("path").asString().startsWith("conf.d/")) {
+          // the rogue's own choice: any device of the EMS CA, no revocation check (it has no
+          // route to pki-service)
+          content =
+              content
+                  .replaceAll("id = \"O=[^\"]*, CN=\\*\"", "id = %any")
+                  .replace("revocation = ifuri", "revocation = relaxed");
+        }
+        write(rogue.resolve("swanctl").resolve(f.get("path").asString()), content);
+      }
+      List<String> rogueCtl = IpsecLab.swanctl(lab.rogueNs, rogue);
+      IpsecLab.run(with(rogueCtl, "--load-all", "--noprompt"));
+      Files.writeString(
+          dev.resolve("swanctl/conf.d/rogue.conf"),
+          rendered
+              .replace("ems-mgmt {", "ems-mgmt-r {")
+              .replace(
+                  "remote_addrs = " + remote.group(1), "remote_addrs = " + IpsecLab.ROGUE_OUTER)
+              .replace("start_action = start", "start_action = none")
+              .replace("close_action = start", "close_action = none")
+              .replace("keyingtries = 0", "keyingtries = 1"));
+      IpsecLab.run(with(deviceCtl, "--load-all", "--noprompt"));
+      IpsecLab.Result posing =
+          IpsecLab.attempt(
+              with(deviceCtl, "--initiate", "--child", "ems-mgmt-r", "--timeout", "20"));
+      String deviceSasWithRogue = IpsecLab.run(with(deviceCtl, "--list-sas", "--raw"));
+      String rogueSas = IpsecLab.run(with(rogueCtl, "--list-sas", "--raw"));
+      assertThat(posing.exit())
+          .as(
+              () ->
+                  "the device took the other tenant's headend for its own:\n"
+                      + posing.out()
+                      + "\nrogue log:\n"
+                      + tail(IpsecLab.read(rogue, "charon.log")))
+          .isNotZero();
+      assertThat(deviceSasWithRogue).doesNotContain("ems-mgmt-r");
+      assertThat(rogueSas).doesNotContain("CN=" + device.deviceId());
+      // refused for the headend's identity, not for want of a route: the device asks for its own
+      // tenant's headend (IDr "O=<tenant>, CN=ems-mgmt"), which the rogue cannot be
+      String rogueLog = IpsecLab.read(rogue, "charon.log");
+      assertThat(rogueLog)
+          .as(() -> "the rogue found no connection for the device's IDr:\n" + tail(rogueLog))
+          .contains("[O=default, CN=ems-mgmt]")
+          .contains("no matching peer config found");
+      // its own tenant's headend still holds the device
+      assertThat(IpsecLab.run(with(headendCtl, "--list-sas", "--raw")))
+          .contains("CN=" + device.deviceId());
 
       // the device's agent and the headend's reporter, as they run in production
       var uptime = new java.util.concurrent.atomic.AtomicLong(60);

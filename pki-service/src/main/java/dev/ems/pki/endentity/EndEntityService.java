@@ -14,7 +14,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.naming.InvalidNameException;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
@@ -193,21 +194,42 @@ public class EndEntityService {
    * pki-service, never by the device's CSR, and an operator cannot name another tenant in it.
    */
   public static String deviceSubject(String tenant, String deviceId) {
-    return "CN=" + Rdn.escapeValue(deviceId) + ",O=" + Rdn.escapeValue(tenant);
+    return tenantSubject(tenant, deviceId);
   }
 
-  /** An {@code O} in an operator's subject names the tenant: only its own (see deviceSubject). */
+  /**
+   * A subject of the tenant's, {@code CN=<common name>,O=<tenant>} (RFC 2253 order; in the
+   * certificate {@code O} comes first, and strongSwan writes it {@code O=<tenant>, CN=<common
+   * name>}): the devices' and the management tunnel headend's ({@code CN=ems-mgmt}), which the
+   * devices accept only with their own tenant in {@code O}.
+   */
+  public static String tenantSubject(String tenant, String commonName) {
+    return "CN=" + Rdn.escapeValue(commonName) + ",O=" + Rdn.escapeValue(tenant);
+  }
+
+  /**
+   * An {@code O} in an operator's subject names the tenant: only its own (see deviceSubject). Every
+   * attribute of every RDN counts: a multi-valued RDN ({@code CN=ems-mgmt+O=other}) is one RDN to
+   * Java but two RDNs, {@code O} possibly first, to strongSwan, which would match it against {@code
+   * "O=other, CN=ems-mgmt"}.
+   */
   private static void requireOwnOrganization(String tenant, String dn) {
     try {
       for (Rdn rdn : new LdapName(dn).getRdns()) {
-        if ("O".equalsIgnoreCase(rdn.getType()) && !tenant.equals(String.valueOf(rdn.getValue()))) {
-          throw new EmsException(
-              ErrorCode.VALIDATION_FAILED,
-              "subjectDn: O names the tenant and must be " + tenant,
-              "subjectDn");
+        Attribute organization = rdn.toAttributes().get("O");
+        if (organization == null) {
+          continue;
+        }
+        for (int i = 0; i < organization.size(); i++) {
+          if (!tenant.equals(String.valueOf(organization.get(i)))) {
+            throw new EmsException(
+                ErrorCode.VALIDATION_FAILED,
+                "subjectDn: O names the tenant and must be " + tenant,
+                "subjectDn");
+          }
         }
       }
-    } catch (InvalidNameException e) {
+    } catch (NamingException e) {
       throw new EmsException(
           ErrorCode.VALIDATION_FAILED, "subjectDn is not an X.500 name", "subjectDn");
     }

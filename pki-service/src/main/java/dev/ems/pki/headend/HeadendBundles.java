@@ -13,14 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import javax.security.auth.x500.X500Principal;
 import org.springframework.stereotype.Service;
 
 /**
  * Makes a tenant's headend bundle: its swanctl configuration and a new certificate and key for the
- * headend (an operator entity {@code CN=ems-mgmt} of the tenant, named by pki-service), with the CA
- * certificates the headend trusts. Every bundle carries a new key; the earlier certificates stay
- * valid until they expire or an operator revokes them (so a running headend keeps working while ops
- * roll the new one out).
+ * headend (an operator entity {@code CN=ems-mgmt,O=<tenant>} of the tenant, named by pki-service;
+ * no operator can put another tenant in {@code O}), with the CA certificates the headend trusts.
+ * Every bundle carries a new key; the earlier certificates stay valid until they expire or an
+ * operator revokes them (so a running headend keeps working while ops roll the new one out).
  */
 @Service
 class HeadendBundles {
@@ -60,8 +61,19 @@ class HeadendBundles {
             pool,
             innerAddress,
             revocationBaseUrl == null ? properties.publicUrl() : revocationBaseUrl);
-    EndEntity entity =
-        entities.operatorEntity(tenant, entityName(tenant), HeadendConfig.HEADEND_ID);
+    EndEntity entity = entities.operatorEntity(tenant, entityName(tenant), config.subjectDn());
+    if (!new X500Principal(config.subjectDn()).getName().equals(entity.subjectDn())) {
+      // the tenant's own operators registered the name first, with another subject
+      throw new EmsException(
+          ErrorCode.CONFLICT,
+          "The headend's end entity "
+              + entity.name()
+              + " has the subject "
+              + entity.subjectDn()
+              + ", not "
+              + config.subjectDn()
+              + "; delete it to have it made again");
+    }
     GeneratedKeys.WithKey made = keys.issue(entity, KeyAlgorithm.EC_P256);
     String key = Pem.encode("PRIVATE KEY", made.keys().getPrivate().getEncoded());
     List<BundleFile> files =
@@ -88,9 +100,14 @@ class HeadendBundles {
         files);
   }
 
-  /** The headend's entity name: a UUID of its own per tenant (entity names are UUIDs). */
+  /**
+   * The headend's entity name: a UUID of its own per tenant (entity names are UUIDs). A new one
+   * since the subject names the tenant: the entity of the earlier {@code CN=ems-mgmt} certificates
+   * keeps them, and deleting it revokes them once no device expects {@code CN=ems-mgmt} (README
+   * "Management tunnel headend").
+   */
   static String entityName(String tenant) {
-    return UUID.nameUUIDFromBytes(("ems-mgmt-headend:" + tenant).getBytes(StandardCharsets.UTF_8))
+    return UUID.nameUUIDFromBytes(("ems-mgmt-headend-o:" + tenant).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 }

@@ -1,10 +1,13 @@
 package dev.ems.pki.headend;
 
+import dev.ems.pki.endentity.EndEntityService;
 import java.util.Locale;
 
 /**
  * The swanctl configuration of a tenant's management tunnel headend (strongSwan): IKEv2 with the
- * headend's EMS certificate ({@code CN=ems-mgmt}, what the devices' built-in swanctl file expects),
+ * headend's EMS certificate of the tenant ({@code CN=ems-mgmt,O=<tenant>}, identity {@code
+ * O=<tenant>, CN=ems-mgmt}: what the devices' built-in swanctl file and {@code mgmt-ipsec} v5
+ * expect of their own tenant's headend, so a headend certificate of another tenant is refused),
  * devices of this tenant only ({@code remote id = "O=<tenant>, CN=*"}: pki-service puts the tenant
  * in every device subject, {@code CN=<device id>,O=<tenant>}, and strongSwan matches DNs RDN by
  * RDN, in order and number, {@code *} matching any value) authenticated by certificates chaining to
@@ -24,7 +27,9 @@ import java.util.Locale;
  */
 record HeadendConfig(String tenant, String pool, String innerAddress, String revocationBaseUrl) {
 
-  static final String HEADEND_ID = "CN=ems-mgmt";
+  /** The headend certificate's common name; its {@code O} is the tenant. */
+  static final String HEADEND_CN = "ems-mgmt";
+
   static final String ISSUING_CA_FILE = "ems-issuing-ca.crt";
   static final String ROOT_CA_FILE = "ems-root-ca.crt";
 
@@ -36,6 +41,23 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
     if (!SAFE_TENANT.matcher(tenant).matches()) {
       throw new IllegalArgumentException("tenant id cannot stand in a swanctl identity: " + tenant);
     }
+  }
+
+  /**
+   * The headend certificate's subject as pki-service registers it, {@code CN=ems-mgmt,O=<tenant>},
+   * the devices' convention ({@link EndEntityService#tenantSubject}).
+   */
+  String subjectDn() {
+    return EndEntityService.tenantSubject(tenant, HEADEND_CN);
+  }
+
+  /**
+   * The headend's identity, its certificate's subject as strongSwan writes it (in the certificate's
+   * order, {@code O} first): {@code O=<tenant>, CN=ems-mgmt}. The devices' swanctl file names the
+   * same ({@code remote id}); strongSwan matches DNs RDN by RDN, in order and number.
+   */
+  String localId() {
+    return "O=" + tenant + ", CN=" + HEADEND_CN;
   }
 
   /** The devices the connection accepts: the tenant's, by the {@code O} of their subject. */
@@ -60,7 +82,8 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
   String render() {
     String name = name();
     return """
-        # EMS management tunnel headend of tenant %1$s, rendered by EMS (pki-service).
+        # EMS management tunnel headend of tenant %1$s, rendered by EMS (pki-service); its certificate names the tenant,
+        # and the tenant's devices accept no other headend (their swanctl file: remote id = "O=<tenant>, CN=ems-mgmt").
         # Devices of this tenant only (O=<tenant> in the certificate's subject) connect with IKEv2 and their EMS device certificate (checked against EMS's OCSP
         # responder and CRL on every authentication; unconfirmed status: refused), get an address from %2$s and reach %3$s.
         connections {
@@ -109,7 +132,7 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
             innerAddress,
             name,
             certificateFile(),
-            HEADEND_ID,
+            localId(),
             ISSUING_CA_FILE,
             stripSlash(revocationBaseUrl),
             remoteId());

@@ -26,11 +26,18 @@ class HeadendConfigTests {
         .contains("\t\tpools = ems-mgmt-acme-corp-1\n")
         .contains("\t\taddrs = 10.255.64.0/18\n")
         .contains("\t\t\t\tlocal_ts = 10.255.0.1/32\n")
-        .contains("\t\t\tid = \"CN=ems-mgmt\"\n")
+        .contains("\t\t\tid = \"O=Acme.Corp_1, CN=ems-mgmt\"\n")
         .contains("\t\t\tcacerts = ems-issuing-ca.crt\n\t\t\trevocation = ifuri\n")
         .contains("\t\t\tid = \"O=Acme.Corp_1, CN=*\"\n\t\t\tcacerts")
         .contains("\t\tocsp_uris = http://pki-service:8084/pki/v1/ocsp\n")
         .contains("\t\tcrl_uris = http://pki-service:8084/pki/v1/crl\n");
+  }
+
+  @Test
+  void theHeadendsSubjectIsTheDevicesConventionAndItsIdentityTheCertificatesOrder() {
+    // RFC 2253 (pki-service's) lists the last RDN first; the certificate and strongSwan O first
+    assertThat(config.subjectDn()).isEqualTo("CN=ems-mgmt,O=Acme.Corp_1");
+    assertThat(config.localId()).isEqualTo("O=Acme.Corp_1, CN=ems-mgmt");
   }
 
   @Test

@@ -35,6 +35,16 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ConfigRenderer {
 
+  /**
+   * Tenant ids that stand in the management tunnel's swanctl identity ({@code remote id =
+   * "O=<tenant>, CN=ems-mgmt"}: inside double quotes, one DN value) as they are: pki-service makes
+   * a headend certificate for these only. SC's tenant ids always are; a bootstrap tenant configured
+   * otherwise gets no {@code ems.tenant}, so a template that writes it fails to render, naming it,
+   * rather than give a device an identity no headend can have.
+   */
+  static final java.util.regex.Pattern DN_SAFE_TENANT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
   static final String NOT_SHOWN =
       "# not shown: this file is rendered from secret variables, and rendering it with them masked"
           + " failed\n";
@@ -206,8 +216,18 @@ class ConfigRenderer {
         "site",
         site.<Map<String, Object>>map(s -> Map.of("id", s.id().toString(), "name", s.name()))
             .orElse(Map.of()));
-    reserved.put("ems", Map.of("endpoint", properties.emsEndpoint()));
+    reserved.put("ems", ems(properties.emsEndpoint(), device.tenant()));
     return reserved;
+  }
+
+  /** The reserved {@code ems}: its endpoint and, where it can stand in a DN, the tenant. */
+  static Map<String, Object> ems(String endpoint, String tenant) {
+    Map<String, Object> ems = new LinkedHashMap<>();
+    ems.put("endpoint", endpoint);
+    if (DN_SAFE_TENANT.matcher(tenant).matches()) {
+      ems.put("tenant", tenant);
+    }
+    return ems;
   }
 
   private void checkSize(List<ConfigFile> files) {

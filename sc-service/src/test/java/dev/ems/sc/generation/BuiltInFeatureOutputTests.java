@@ -273,6 +273,56 @@ class BuiltInFeatureOutputTests {
   }
 
   @Test
+  void mgmtIpsecAcceptsOnlyItsOwnTenantsHeadend() {
+    var files = render(Map.of(), feature("mgmt-ipsec", Map.of()));
+    var builtIn = render(Map.of());
+
+    // the headend's certificate CN=ems-mgmt,O=<tenant> as strongSwan writes it (O first); any other
+    // tenant's headend certificate differs in O and is refused (issue 19)
+    String remote = "\t\tremote {\n\t\t\tauth = pubkey\n";
+    String id = "\t\t\tid = \"O=acme, CN=ems-mgmt\"\n\t\t}\n";
+    assertThat(feature("mgmt-ipsec", Map.of()).version()).isEqualTo(5);
+    assertThat(content(files, "/etc/swanctl/conf.d/ems-mgmt.conf")).contains(remote).contains(id);
+    assertThat(content(builtIn, "/etc/swanctl/conf.d/ems-mgmt.conf")).contains(remote).contains(id);
+  }
+
+  @Test
+  void aTenantIdThatCannotStandInTheHeadendsIdentityFailsTheRenderNamingIt() {
+    // only a bootstrap tenant can be configured so: SC's own tenant ids are [a-z0-9-]
+    assertThat(ConfigRenderer.ems("e", "acme.corp_1")).containsEntry("tenant", "acme.corp_1");
+    assertThat(ConfigRenderer.ems("e", "acme\", O=other")).doesNotContainKey("tenant");
+    Map<String, Object> reserved = new LinkedHashMap<>();
+    reserved.put(
+        "device",
+        Map.of("id", "d-1", "serial", "SN1", "model", "ow", "name", "cpe-1", "tags", List.of()));
+    reserved.put("site", Map.of());
+    reserved.put("ems", ConfigRenderer.ems("ems.example.net", "acme\", O=other"));
+    Map<String, Object> context = VariableResolver.resolve(List.of(), Map.of(), reserved);
+
+    assertThatThrownBy(() -> engine.render(builtIn, context))
+        .isInstanceOf(dev.ems.sc.template.TemplateException.class)
+        .hasMessageContaining("/etc/swanctl/conf.d/ems-mgmt.conf")
+        .hasMessageContaining("ems.tenant");
+  }
+
+  @Test
+  void mgmtIpsecVersion4StillRendersAsItDid() {
+    // a device whose feature set names version 4 renders it until the feature is set again: its
+    // headend identity stays CN=ems-mgmt (ems.mgmt_id is not given), the upgrade is version 5
+    var earlier =
+        render(
+            Map.of(),
+            feature(
+                Path.of("src/test/resources/tw-features-earlier/mgmt-ipsec-4.json"),
+                "mgmt-ipsec",
+                Map.of()));
+
+    assertThat(content(earlier, "/etc/swanctl/conf.d/ems-mgmt.conf"))
+        .contains("\t\t\tid = \"CN=ems-mgmt\"\n")
+        .doesNotContain("O=acme");
+  }
+
+  @Test
   void theSameInputsRenderTheSameBytes() {
     var first =
         render(
@@ -327,7 +377,7 @@ class BuiltInFeatureOutputTests {
         "device",
         Map.of("id", "d-1", "serial", "SN1", "model", "ow", "name", "cpe-1", "tags", List.of()));
     reserved.put("site", Map.of());
-    reserved.put("ems", Map.of("endpoint", "ems.example.net"));
+    reserved.put("ems", Map.of("endpoint", "ems.example.net", "tenant", "acme"));
     Map<String, Object> context =
         VariableResolver.resolve(List.of(new Layer("device", variables)), params, reserved);
     return ConfigBundles.canonical(
@@ -360,8 +410,13 @@ class BuiltInFeatureOutputTests {
   }
 
   static FeatureOutputs.Enabled feature(String key, Map<String, Object> params) {
+    return feature(FEATURES.resolve(key + ".json"), key, params);
+  }
+
+  private static FeatureOutputs.Enabled feature(
+      Path definition, String key, Map<String, Object> params) {
     try {
-      JsonNode file = JSON.readTree(Files.readString(FEATURES.resolve(key + ".json")));
+      JsonNode file = JSON.readTree(Files.readString(definition));
       Map<String, List<FeatureFragment>> fragments =
           JSON.convertValue(
               file.get("fragments"), new TypeReference<Map<String, List<FeatureFragment>>>() {});

@@ -380,7 +380,7 @@ class BuiltInUciGrammarTests {
         "device",
         Map.of("id", "d-1", "serial", "SN1", "model", "ow", "name", "cpe-1", "tags", List.of()));
     reserved.put("site", Map.of());
-    reserved.put("ems", Map.of("endpoint", "ems.example.net"));
+    reserved.put("ems", Map.of("endpoint", "ems.example.net", "tenant", "acme"));
     Map<String, Object> context =
         VariableResolver.resolve(List.of(new Layer("device", variables)), params, reserved);
     return ConfigBundles.canonical(

@@ -26,7 +26,7 @@ class TemplateEngineTests {
         "device",
         Map.of("id", "d-1", "serial", "SN1", "model", "ow", "name", "cpe-1", "tags", List.of()),
         "ems",
-        Map.of("endpoint", "ems.example.net"),
+        Map.of("endpoint", "ems.example.net", "tenant", "acme"),
         "site",
         Map.of(),
         "features",
@@ -185,7 +185,13 @@ class TemplateEngineTests {
     String swan = content(files, "/etc/swanctl/conf.d/ems-mgmt.conf");
     assertThat(swan)
         .contains(
-            "version = 2", "remote_addrs = ems.example.net", "auth = pubkey", "certs = device.crt");
+            "version = 2",
+            "remote_addrs = ems.example.net",
+            "auth = pubkey",
+            "certs = device.crt",
+            // its own tenant's headend only (issue 19)
+            "\t\tremote {\n\t\t\tauth = pubkey\n",
+            "\t\t\tid = \"O=acme, CN=ems-mgmt\"\n\t\t}");
     String network = content(files, "/etc/config/network");
     assertThat(network)
         .contains("config interface 'vlan20'", "option ipaddr '10.30.0.1'", "option proto 'dhcp'");

@@ -1,0 +1,125 @@
+package dev.ems.pki.headend;
+
+import static dev.ems.pki.PkiTestSupport.operatorOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.ems.platform.security.ApiKeys;
+import dev.ems.platform.security.Role;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A tenant's headend certificate names the tenant, so that the tenant's devices (swanctl {@code
+ * remote id = "O=<tenant>, CN=ems-mgmt"}) accept no other tenant's headend; and no operator can
+ * make itself a certificate with another tenant in {@code O} (issue 19).
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class HeadendBundleIT {
+
+  private static final String REQUEST =
+      "{\"pool\":\"10.255.64.0/18\",\"innerAddress\":\"10.255.0.1\"}";
+
+  @Autowired MockMvc mvc;
+  @Autowired ApiKeys keys;
+  @Autowired JsonMapper json;
+
+  @Test
+  void eachTenantsHeadendCertificateNamesItsTenantAndTheConfigurationItsIdentity()
+      throws Exception {
+    String a = "hd-a-" + UUID.randomUUID().toString().substring(0, 8);
+    String b = "hd-b-" + UUID.randomUUID().toString().substring(0, 8);
+
+    JsonNode bundleA = bundle(operatorOf(keys, a, Role.ADMIN));
+    JsonNode again = bundle(operatorOf(keys, a, Role.ADMIN));
+    JsonNode bundleB = bundle(operatorOf(keys, b, Role.ADMIN));
+
+    assertThat(subject(bundleA, a)).isEqualTo("CN=ems-mgmt,O=" + a);
+    assertThat(subject(again, a)).isEqualTo("CN=ems-mgmt,O=" + a);
+    assertThat(subject(bundleB, b)).isEqualTo("CN=ems-mgmt,O=" + b);
+    // the certificate's subject as strongSwan writes it (DER order: O first)
+    assertThat(file(bundleA, "conf.d/ems-mgmt-" + a + ".conf"))
+        .contains("\t\t\tid = \"O=" + a + ", CN=ems-mgmt\"\n")
+        .contains("\t\t\tid = \"O=" + a + ", CN=*\"\n");
+  }
+
+  @Test
+  void noOperatorMakesItselfAHeadendCertificateOfAnotherTenant() throws Exception {
+    String adminB = operatorOf(keys, "hd-b", Role.ADMIN);
+    // a multi-valued RDN is one RDN to Java, two to strongSwan: "O=hd-a, CN=ems-mgmt" (SET OF in
+    // DER order, the shorter O first)
+    for (String forged :
+        List.of(
+            "CN=ems-mgmt,O=hd-a",
+            "CN=ems-mgmt+O=hd-a",
+            "O=hd-a+CN=ems-mgmt",
+            "CN=ems-mgmt,o=hd-a",
+            "CN=ems-mgmt,2.5.4.10=hd-a",
+            "CN=ems-mgmt,O=hd-b+O=hd-a")) {
+      mvc.perform(
+              post("/api/v1/end-entities")
+                  .header("Authorization", adminB)
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .content(
+                      json.writeValueAsString(
+                          java.util.Map.of(
+                              "name",
+                              UUID.randomUUID().toString(),
+                              "subjectDn",
+                              forged,
+                              "certificateProfile",
+                              "device"))))
+          .andExpect(status().isUnprocessableContent())
+          .andExpect(jsonPath("$.code").value("validation-failed"))
+          .andExpect(jsonPath("$.field").value("subjectDn"));
+    }
+  }
+
+  private JsonNode bundle(String authorization) throws Exception {
+    String body =
+        mvc.perform(
+                post("/api/v1/mgmt-headend/bundles")
+                    .header("Authorization", authorization)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content(REQUEST))
+            .andExpect(status().isOk())
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    return json.readTree(body);
+  }
+
+  private static String subject(JsonNode bundle, String tenant) throws Exception {
+    String pem = file(bundle, "x509/ems-mgmt-" + tenant + ".crt");
+    X509Certificate certificate =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+    return certificate.getSubjectX500Principal().getName();
+  }
+
+  private static String file(JsonNode bundle, String path) {
+    for (JsonNode f : bundle.get("files")) {
+      if (path.equals(f.get("path").asString())) {
+        return f.get("content").asString();
+      }
+    }
+    throw new AssertionError("no " + path + " in " + bundle.get("files"));
+  }
+}
