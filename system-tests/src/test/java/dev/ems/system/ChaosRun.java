@@ -68,8 +68,10 @@ public final class ChaosRun {
                                 fleet.heartbeatAcknowledged.getOrDefault(d.id(), 0L)
                                     > before.getOrDefault(d.id(), 0L)));
       } while (System.nanoTime() < end || round < 3);
-      fleet.stop();
       long stopped = System.nanoTime();
+      // the operator stops first; the devices work on until the checks it was acknowledged are
+      // answered (a command reaches a device in a heartbeat), as the fault tests do
+      fleet.stop(ems, Duration.ofSeconds(180));
       FaultCounts counts = FaultCounts.of(fleet, ems);
       while (!counts.nothingLostDuplicatedOrStuck()
           && System.nanoTime() - stopped < Duration.ofSeconds(180).toNanos()) {
