@@ -45,6 +45,9 @@ public final class EstEnrollmentBenchmark {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
+  /** Calls that got no HTTP answer, by exception class, for the phase being reported. */
+  private static final Map<String, Integer> FAILURES = new ConcurrentHashMap<>();
+
   private record Device(String serial, String token, String csrBase64, String csrPem) {}
 
   public static void main(String[] args) throws Exception {
@@ -158,7 +161,9 @@ public final class EstEnrollmentBenchmark {
               try {
                 status = call.run(n);
               } catch (Exception e) {
+                // no HTTP answer: counted by the client's exception (connect timeout, reset, ...)
                 status = -1;
+                FAILURES.merge(e.getClass().getSimpleName(), 1, Integer::sum);
               }
               nanos.add(System.nanoTime() - t);
               statuses.merge(status, 1, Integer::sum);
@@ -185,6 +190,10 @@ public final class EstEnrollmentBenchmark {
         pct(sorted, 0.99),
         sorted.getLast() / 1e6,
         statuses);
+    if (!FAILURES.isEmpty()) {
+      System.out.printf("  -1 = no HTTP answer, by the client's exception: %s%n", FAILURES);
+      FAILURES.clear();
+    }
   }
 
   private static double pct(List<Long> sorted, double p) {

@@ -138,6 +138,7 @@ class ScepHandler {
 
   private ScepMessage.Opened opened(ScepMessage message, List<ScepRa.Ra> known) {
     ScepMessage.Opened opened = message.open(known);
+    transactions.checkTime(message.signingTime());
     if (!transactions.firstSight(message.senderNonce())) {
       throw new ScepMessage.Refused(
           ScepMessage.FailInfo.BAD_REQUEST,

@@ -123,6 +123,28 @@ record ScepMessage(
     return new ScepMessage(type, transaction, octets.getOctets(), certificate, signer, signed);
   }
 
+  /**
+   * When the requester signed the message (CMS signingTime, RFC 5652 11.3), if it says: most
+   * clients (BouncyCastle's, hence jscep; OpenSSL's) sign one; RFC 8894 does not require it.
+   * Unreadable counts as absent.
+   */
+  java.util.Optional<java.time.Instant> signingTime() {
+    AttributeTable attributes = signerInfo.getSignedAttributes();
+    ASN1Encodable value =
+        attributes == null
+            ? null
+            : value(attributes, org.bouncycastle.asn1.cms.CMSAttributes.signingTime);
+    if (value == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(
+          org.bouncycastle.asn1.cms.Time.getInstance(value).getDate().toInstant());
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** A message's decrypted content and the RA it was encrypted for (which answers it). */
   record Opened(byte[] content, ScepRa.Ra ra) {}
 

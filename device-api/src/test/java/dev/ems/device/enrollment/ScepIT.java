@@ -11,14 +11,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jscep.client.Client;
 import org.jscep.client.EnrollmentResponse;
@@ -48,7 +53,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * (the real pki-service: {@code ScepSuiteIT}). Every refusal is a CertRep FAILURE with the RFC's
  * failInfo and nothing issued.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    // a small batch, so the purge test spans several
+    properties = "device-api.scep.purge-batch=5")
 class ScepIT {
 
   static final TestPki.Issued DEVICE_CA;
@@ -74,6 +82,7 @@ class ScepIT {
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
+  @Autowired ScepTransactions transactions;
   final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -233,6 +242,115 @@ class ScepIT {
             .getEncoded();
     assertThat(certRep(post(hijack), other).getFailInfo()).isEqualTo(FailInfo.badRequest);
     assertThat(pki.issued.get()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aMessageSignedOutsideTheReplayWindowFailsWithBadTimeAndIssuesNothing() throws Exception {
+    UUID deviceId = UUID.randomUUID();
+    String serial = "SCEP-T-" + deviceId;
+    String token = EstWire.inventory(jdbc, deviceId, serial);
+    // its signer certificate valid at every signingTime below: the time alone is wrong
+    var device = ScepWire.device(serial, Duration.ofDays(3), Duration.ofDays(3));
+    var csr = ScepWire.csr(device, "CN=" + serial, token);
+    int before = pki.issued.get();
+
+    // the window is 24 hours: a message signed 25 hours ago (or ahead) could be a replay whose
+    // nonce is purged
+    for (Instant at :
+        List.of(
+            Instant.now().minus(Duration.ofHours(25)), Instant.now().plus(Duration.ofHours(25)))) {
+      CertRep stale = certRep(post(signedAt(device, csr, at)), device);
+      assertThat(stale.getPkiStatus()).isEqualTo(PkiStatus.FAILURE);
+      assertThat(stale.getFailInfo()).isEqualTo(FailInfo.badTime);
+    }
+    assertThat(pki.issued.get()).isEqualTo(before);
+    assertThat(tokenUsed(deviceId)).isFalse();
+
+    // the same request signed now enrols
+    assertThat(certRep(post(signedAt(device, csr, Instant.now())), device).getPkiStatus())
+        .isEqualTo(PkiStatus.SUCCESS);
+    assertThat(pki.issued.get()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void noncesSeenMoreThanTwiceTheReplayWindowAgoArePurgedInBatches() {
+    Instant now = Instant.now();
+    List<byte[]> expired = new ArrayList<>();
+    List<byte[]> kept = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      expired.add(nonceSeen(now.minus(Duration.ofHours(49))));
+    }
+    kept.add(nonceSeen(now.minus(Duration.ofHours(47))));
+    kept.add(nonceSeen(now));
+
+    assertThat(transactions.purge(now)).isGreaterThanOrEqualTo(12);
+
+    for (byte[] nonce : expired) {
+      assertThat(nonceKnown(nonce)).isFalse();
+    }
+    for (byte[] nonce : kept) {
+      assertThat(nonceKnown(nonce)).isTrue();
+    }
+    assertThat(transactions.purge(now)).isZero();
+  }
+
+  private byte[] nonceSeen(Instant at) {
+    byte[] nonce = new byte[16];
+    new java.security.SecureRandom().nextBytes(nonce);
+    jdbc.sql("insert into scep_nonce (sender_nonce, seen_at) values (?, ?)")
+        .params(nonce, java.sql.Timestamp.from(at))
+        .update();
+    return nonce;
+  }
+
+  private boolean nonceKnown(byte[] nonce) {
+    return jdbc.sql("select count(*) from scep_nonce where sender_nonce = ?")
+            .param(nonce)
+            .query(Long.class)
+            .single()
+        == 1;
+  }
+
+  /** A PKCSReq as jscep makes it, but with the CMS signingTime {@code at}. */
+  private byte[] signedAt(ScepWire.Device device, PKCS10CertificationRequest csr, Instant at)
+      throws Exception {
+    byte[] envelope =
+        new PkcsPkiEnvelopeEncoder(pki.scepRa.certificate(), "AES")
+            .encode(csr.getEncoded())
+            .getEncoded();
+    var attributes = new org.bouncycastle.asn1.ASN1EncodableVector();
+    attributes.add(
+        attribute(ScepMessage.MESSAGE_TYPE, new DERPrintableString(ScepMessage.PKCS_REQ)));
+    attributes.add(
+        attribute(
+            ScepMessage.TRANSACTION_ID, new DERPrintableString(UUID.randomUUID().toString())));
+    attributes.add(
+        attribute(ScepMessage.SENDER_NONCE, new DEROctetString(Nonce.nextNonce().getBytes())));
+    attributes.add(
+        attribute(
+            org.bouncycastle.asn1.cms.CMSAttributes.signingTime,
+            new org.bouncycastle.asn1.cms.Time(java.util.Date.from(at))));
+    var generator = new org.bouncycastle.cms.CMSSignedDataGenerator();
+    generator.addSignerInfoGenerator(
+        new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build())
+            .setSignedAttributeGenerator(
+                new org.bouncycastle.cms.DefaultSignedAttributeTableGenerator(
+                    new org.bouncycastle.asn1.cms.AttributeTable(attributes)))
+            .build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                    .build(device.keys().getPrivate()),
+                device.selfSigned()));
+    generator.addCertificate(
+        new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(device.selfSigned()));
+    return generator
+        .generate(new org.bouncycastle.cms.CMSProcessableByteArray(envelope), true)
+        .getEncoded();
+  }
+
+  private static org.bouncycastle.asn1.cms.Attribute attribute(
+      org.bouncycastle.asn1.ASN1ObjectIdentifier type, org.bouncycastle.asn1.ASN1Encodable value) {
+    return new org.bouncycastle.asn1.cms.Attribute(type, new org.bouncycastle.asn1.DERSet(value));
   }
 
   @Test

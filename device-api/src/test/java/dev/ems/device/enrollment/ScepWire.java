@@ -35,6 +35,11 @@ final class ScepWire {
   record Device(KeyPair keys, X509Certificate selfSigned) {}
 
   static Device device(String cn) throws Exception {
+    return device(cn, Duration.ofSeconds(60), Duration.ofDays(1));
+  }
+
+  /** A device whose self-signed certificate is valid from {@code before} now to {@code after}. */
+  static Device device(String cn, Duration before, Duration after) throws Exception {
     var generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair keys = generator.generateKeyPair();
@@ -42,8 +47,8 @@ final class ScepWire {
         new JcaX509v3CertificateBuilder(
             new X500Name("CN=" + cn),
             BigInteger.valueOf(System.nanoTime()),
-            Date.from(Instant.now().minusSeconds(60)),
-            Date.from(Instant.now().plus(Duration.ofDays(1))),
+            Date.from(Instant.now().minus(before)),
+            Date.from(Instant.now().plus(after)),
             new X500Name("CN=" + cn),
             keys.getPublic());
     var certificate =

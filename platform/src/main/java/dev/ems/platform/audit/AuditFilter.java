@@ -46,6 +46,11 @@ final class AuditFilter extends OncePerRequestFilter {
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
+  /** How long a change's record may wait for a database that lacks capacity. */
+  static final java.time.Duration AUDIT_PATIENCE = java.time.Duration.ofSeconds(30);
+
+  private static final java.time.Duration AUDIT_RETRY_PAUSE = java.time.Duration.ofMillis(100);
+
   private final AuditTrail trail;
   private final JsonMapper json;
 
@@ -103,8 +108,19 @@ final class AuditFilter extends OncePerRequestFilter {
             body.digest(),
             AuditChain.digest(representation));
     try {
-      trail.record(entry);
+      record(entry, response.getStatus());
     } catch (RuntimeException e) {
+      if (response.getStatus() >= 400 && Problems.isBusy(e)) {
+        // a refusal (often itself for lack of capacity: the pool it waits for again here) changed
+        // nothing that a record would miss; it stays what it was, not a 500 (issue 18's run)
+        log.warn(
+            "audit record of refused {} {} ({}) not written: {}",
+            entry.action(),
+            requestId,
+            response.getStatus(),
+            e.toString());
+        return;
+      }
       log.error("audit record of {} {} not written", entry.action(), requestId, e);
       response.resetBuffer();
       response.setStatus(500);
@@ -114,6 +130,33 @@ final class AuditFilter extends OncePerRequestFilter {
           Problems.of(
               ErrorCode.INTERNAL_ERROR,
               "The request was processed but could not be audited; request id " + requestId));
+    }
+  }
+
+  /**
+   * Writes the record. A write that took effect waits for it while the database only lacks capacity
+   * (its pool exhausted by a burst: the record waits in line behind new requests), up to {@link
+   * #AUDIT_PATIENCE}: its caller must not be told 500 for a change that was made; a refusal is
+   * tried once.
+   */
+  private void record(AuditEntry entry, int status) {
+    long deadline = System.nanoTime() + AUDIT_PATIENCE.toNanos();
+    while (true) {
+      try {
+        trail.record(entry);
+        return;
+      } catch (RuntimeException e) {
+        if (status >= 400 || !Problems.isBusy(e) || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        log.warn("audit record of {} waits for the database: {}", entry.action(), e.toString());
+        try {
+          Thread.sleep(AUDIT_RETRY_PAUSE);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ems.platform.security;
 
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 
 /** Checks a presented API key against the service's copy of the keys (hashes only). */
@@ -16,7 +17,15 @@ final class ApiKeyAuthenticationProvider implements AuthenticationProvider {
   @Override
   public Authentication authenticate(Authentication authentication) {
     String key = ((ApiKeyAuthentication) authentication).presentedKey();
-    return keys.authenticate(key)
+    java.util.Optional<Caller> caller;
+    try {
+      caller = keys.authenticate(key);
+    } catch (RuntimeException e) {
+      // the key could not be looked up (the pool exhausted, the database away): neither known nor
+      // unknown; SecurityProblems answers 503 for a lack of capacity, never 401 nor a bare 500
+      throw new InternalAuthenticationServiceException("The API key could not be looked up", e);
+    }
+    return caller
         .map(ApiKeyAuthentication::of)
         .orElseThrow(() -> new BadCredentialsException("The API key is unknown or revoked"));
   }

@@ -26,7 +26,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.FirewalledRequest;
@@ -122,7 +121,7 @@ public class SecurityConfiguration {
     keyFilter.setRequestMatcher(
         request -> !internal.matches(request) && !ScrapeTokenFilter.scraping(request));
     keyFilter.setSuccessHandler((request, response, authentication) -> {});
-    keyFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+    keyFilter.setFailureHandler(problems);
     http.csrf(csrf -> csrf.disable())
         .httpBasic(basic -> basic.disable())
         .formLogin(form -> form.disable())

@@ -2,22 +2,31 @@ package dev.ems.platform.security;
 
 import dev.ems.common.error.ErrorCode;
 import dev.ems.platform.web.Problems;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Spring Security's refusals as RFC 9457 problems with EMS's stable codes. */
 final class SecurityProblems
-    implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+    implements AuthenticationEntryPoint,
+        AuthenticationFailureHandler,
+        AccessDeniedHandler,
+        RequestRejectedHandler {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(SecurityProblems.class);
 
   private final JsonMapper json;
 
@@ -35,6 +44,28 @@ final class SecurityProblems
             : "An API key is required: Authorization: Bearer";
     response.setHeader("WWW-Authenticate", "Bearer realm=\"ems\"");
     write(response, ErrorCode.UNAUTHENTICATED, detail);
+  }
+
+  /**
+   * A credential that could not be checked is not a wrong one: a lookup that failed for lack of
+   * capacity (the key's table behind an exhausted pool, the identity provider's keys unreachable)
+   * is a 503 with Retry-After; any other failure of the check an internal error.
+   */
+  @Override
+  public void onAuthenticationFailure(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException, ServletException {
+    if (e instanceof AuthenticationServiceException) {
+      if (!Problems.isBusy(e)) {
+        throw e;
+      }
+      log.warn(
+          "request refused: its credential could not be checked: {}", String.valueOf(e.getCause()));
+      response.setHeader("Retry-After", Problems.RETRY_AFTER_SECONDS);
+      write(response, ErrorCode.SERVICE_UNAVAILABLE, Problems.busy().getDetail());
+      return;
+    }
+    commence(request, response, e);
   }
 
   @Override

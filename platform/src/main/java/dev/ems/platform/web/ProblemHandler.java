@@ -43,10 +43,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     org.springframework.dao.TransientDataAccessException.class
   })
   ResponseEntity<ProblemDetail> handleUnavailable(Exception e) {
+    return busy(e);
+  }
+
+  static ResponseEntity<ProblemDetail> busy(Exception e) {
     log.warn("request failed for lack of database capacity: {}", e.toString());
     return ResponseEntity.status(503)
-        .header(HttpHeaders.RETRY_AFTER, "2")
-        .body(Problems.of(ErrorCode.SERVICE_UNAVAILABLE, "Busy; retry shortly"));
+        .header(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS)
+        .body(Problems.busy());
   }
 
   /** A change whose event Kafka could never carry was rolled back (issue 16). */
@@ -58,6 +62,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
+    if (Problems.isBusy(e)) {
+      // the same lack of capacity, wrapped (Hibernate, a CompletionException, ...)
+      return busy(e);
+    }
     log.error("unhandled error", e);
     return respond(Problems.of(ErrorCode.INTERNAL_ERROR, "An internal error occurred"));
   }

@@ -1,6 +1,7 @@
 package dev.ems.platform.web;
 
 import dev.ems.common.error.ErrorCode;
+import dev.ems.platform.kafka.TransientFailures;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -36,6 +37,34 @@ public final class Problems {
       problem.setProperty("errors", errors);
     }
     return problem;
+  }
+
+  /** Seconds a client is told to wait before it tries a refused-as-busy request again. */
+  public static final String RETRY_AFTER_SECONDS = "2";
+
+  /**
+   * The answer to a request refused for lack of capacity (503 with {@link #RETRY_AFTER_SECONDS}):
+   * nothing was changed, the same request may be sent again.
+   */
+  public static ProblemDetail busy() {
+    return of(ErrorCode.SERVICE_UNAVAILABLE, "Busy; retry shortly");
+  }
+
+  /**
+   * Whether a request failed for lack of capacity, so that nothing was changed and the client may
+   * come back: the database's pool exhausted or the database unreachable, a lock or statement
+   * timeout, a serialization failure or deadlock (everything {@link TransientFailures} calls
+   * transient), however it is wrapped (Hibernate, a {@code CompletionException}, Spring Security's
+   * {@code AuthenticationServiceException}). Not a commit or rollback that failed ({@code
+   * TransactionSystemException}): its outcome is unknown, so it stays an internal error.
+   */
+  public static boolean isBusy(Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof org.springframework.transaction.TransactionSystemException) {
+        return false;
+      }
+    }
+    return TransientFailures.isTransient(failure);
   }
 
   /** One offending field: its JSON path in the request, and what is wrong with it. */

@@ -52,7 +52,7 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
     response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     if (problem.getStatus() == 503 || problem.getStatus() == 429) {
-      response.getHeaders().set("Retry-After", "2");
+      response.getHeaders().set("Retry-After", Problems.RETRY_AFTER_SECONDS);
     }
     DataBuffer buffer = response.bufferFactory().wrap(json.writeValueAsBytes(problem));
     return response.writeWith(Mono.just(buffer));
@@ -87,13 +87,11 @@ public class ReactiveProblemHandler implements WebExceptionHandler {
       ErrorCode code = Problems.codeFor(e.getStatusCode().value());
       return Problems.of(code, e.getReason() == null ? code.title() : e.getReason());
     }
-    if (ex instanceof org.springframework.dao.DataAccessResourceFailureException
-        || ex instanceof org.springframework.dao.TransientDataAccessException
-        || ex instanceof org.springframework.transaction.CannotCreateTransactionException) {
+    if (Problems.isBusy(ex)) {
       // the pool is exhausted under load (an enrollment storm, issue 18): come back, not a 500;
       // the same rule as the servlet ProblemHandler
       log.warn("request failed for lack of database capacity: {}", ex.toString());
-      return Problems.of(ErrorCode.SERVICE_UNAVAILABLE, "Busy; retry shortly");
+      return Problems.busy();
     }
     log.error("unhandled error", ex);
     return Problems.of(ErrorCode.INTERNAL_ERROR, "An internal error occurred");
