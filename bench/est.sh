@@ -5,7 +5,8 @@
 # (dev.ems.bench.EstEnrollmentBenchmark).
 #   bench/est.sh                 # 10,000 devices
 #   DEVICES=1000 bench/est.sh    # quicker
-# Settings: DEVICES PROVISION_CONCURRENCY. Builds this checkout's modules (package, no install).
+# Settings: DEVICES PROVISION_CONCURRENCY RETRY (on: devices retry 503, 429 and unanswered requests
+# after Retry-After or 2 s plus jitter, as devices do; off: one attempt each). Builds this checkout's modules (package, no install).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

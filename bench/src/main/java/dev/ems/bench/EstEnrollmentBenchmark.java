@@ -36,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * EST {@code simpleenroll} (HTTP Basic serial:token) all at once against the whole suite in this
  * JVM; then the same number of CSRs issued by pki-service alone (operator issuance, same
  * concurrency). Prints enrollments/s and latency percentiles of both. Keys and CSRs are made before
- * the clock starts; devices are provisioned (SC) before it too.
+ * the clock starts; devices are provisioned (SC) before it too. Each device retries a 503, 429 or
+ * unanswered request after Retry-After (or 2 s) plus jitter, as devices do, until it has a final
+ * answer (RETRY=off: one attempt each).
  */
 public final class EstEnrollmentBenchmark {
 
@@ -48,9 +50,26 @@ public final class EstEnrollmentBenchmark {
   /** Calls that got no HTTP answer, by exception class, for the phase being reported. */
   private static final Map<String, Integer> FAILURES = new ConcurrentHashMap<>();
 
-  private record Device(String serial, String token, String csrBase64, String csrPem) {}
+  /** A provisioned device: serial, bootstrap token and its CSR (DER, base64 on one line). */
+  private record Device(String serial, String token, String csrDer) {
+
+    /** The CSR as EST's body: base64 with line breaks. */
+    String csrBase64() {
+      return Base64.getMimeEncoder().encodeToString(Base64.getDecoder().decode(csrDer));
+    }
+
+    String csrPem() {
+      return "-----BEGIN CERTIFICATE REQUEST-----\n"
+          + csrBase64()
+          + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+  }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("client")) {
+      clientMain(args);
+      return;
+    }
     int count = Integer.parseInt(env("DEVICES", "10000"));
     int provisioning = Integer.parseInt(env("PROVISION_CONCURRENCY", "16"));
     System.out.printf(
@@ -84,35 +103,18 @@ public final class EstEnrollmentBenchmark {
 
     List<Device> devices = provision(suite, count, provisioning);
     awaitTokensKnown(pg.jdbcUrl("ems"), count);
+    // The devices run in a client JVM of their own: 10,000 connections at once need 10,000 file
+    // descriptors on each side, and one process may hold 20,000 here (the suite's own sockets,
+    // files and Kafka's logs come on top): a shared process ran out ("Too many open files") and
+    // took the embedded broker down with it.
+    Path list = dir.resolve("devices.txt");
+    List<String> lines = new ArrayList<>();
+    for (Device d : devices) {
+      lines.add(d.serial() + " " + d.token() + " " + d.csrDer());
+    }
+    Files.write(list, lines);
     System.out.printf("provisioned %d devices; enrolling all at once through EST%n", count);
-    List<Long> est = new ArrayList<>();
-    Map<Integer, Integer> estStatuses = new ConcurrentHashMap<>();
-    double estSeconds =
-        timed(
-            count,
-            i -> {
-              Device d = devices.get(i);
-              String basic =
-                  Base64.getEncoder()
-                      .encodeToString(
-                          (d.serial() + ":" + d.token()).getBytes(StandardCharsets.UTF_8));
-              return HTTP.send(
-                      HttpRequest.newBuilder(
-                              URI.create(
-                                  "http://127.0.0.1:"
-                                      + suite.port("device-api")
-                                      + "/.well-known/est/simpleenroll"))
-                          .timeout(Duration.ofMinutes(5))
-                          .header("Authorization", "Basic " + basic)
-                          .header("Content-Type", "application/pkcs10")
-                          .POST(HttpRequest.BodyPublishers.ofString(d.csrBase64()))
-                          .build(),
-                      HttpResponse.BodyHandlers.discarding())
-                  .statusCode();
-            },
-            est,
-            estStatuses);
-    report("EST simpleenroll, whole suite", count, estSeconds, est, estStatuses);
+    client("est", suite.port("device-api"), list, "-");
 
     // PKI issuance alone: the same number of CSRs for one operator end entity, same concurrency
     String entity = UUID.randomUUID().toString();
@@ -121,30 +123,112 @@ public final class EstEnrollmentBenchmark {
         "POST",
         "/api/v1/end-entities",
         Map.of("name", entity, "subjectDn", "CN=bench", "certificateProfile", "device"));
-    List<Long> pki = new ArrayList<>();
-    Map<Integer, Integer> pkiStatuses = new ConcurrentHashMap<>();
-    double pkiSeconds =
-        timed(
-            count,
-            i ->
-                send(
-                        suite,
-                        "POST",
-                        "/api/v1/end-entities/" + entity + "/certificates",
-                        Map.of("csr", devices.get(i).csrPem()))
-                    .statusCode(),
-            pki,
-            pkiStatuses);
-    report("pki-service issuance alone", count, pkiSeconds, pki, pkiStatuses);
+    client("pki", suite.port("pki-service"), list, entity);
     suite.close();
     System.exit(0);
   }
 
-  private interface Call {
-    int run(int i) throws Exception;
+  /** Runs one phase's devices in a client JVM of their own and waits for its report. */
+  private static void client(String phase, int port, Path list, String entity) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EstEnrollmentBenchmark.class.getName(),
+                "client",
+                phase,
+                Integer.toString(port),
+                list.toString(),
+                entity,
+                ADMIN_KEY)
+            .inheritIO()
+            .start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the " + phase + " client failed: exit " + p.exitValue());
+    }
   }
 
-  /** Runs every call at once (one virtual thread each, released together); wall seconds. */
+  /** The client JVM: every device of the list at once against one port, then the report. */
+  private static void clientMain(String[] args) throws Exception {
+    String phase = args[1];
+    String base = "http://127.0.0.1:" + args[2];
+    String entity = args[4];
+    String adminKey = args[5];
+    List<Device> devices = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(args[3]))) {
+      String[] f = line.split(" ");
+      devices.add(new Device(f[0], f[1], f[2]));
+    }
+    List<Long> latencies = new ArrayList<>();
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    double seconds;
+    if (phase.equals("est")) {
+      seconds =
+          timed(
+              devices.size(),
+              i -> {
+                Device d = devices.get(i);
+                String basic =
+                    Base64.getEncoder()
+                        .encodeToString(
+                            (d.serial() + ":" + d.token()).getBytes(StandardCharsets.UTF_8));
+                return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/.well-known/est/simpleenroll"))
+                        .timeout(Duration.ofMinutes(5))
+                        .header("Authorization", "Basic " + basic)
+                        .header("Content-Type", "application/pkcs10")
+                        .POST(HttpRequest.BodyPublishers.ofString(d.csrBase64()))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding());
+              },
+              latencies,
+              statuses);
+      report("EST simpleenroll, whole suite", devices.size(), seconds, latencies, statuses);
+    } else {
+      seconds =
+          timed(
+              devices.size(),
+              i ->
+                  HTTP.send(
+                      HttpRequest.newBuilder(
+                              URI.create(base + "/api/v1/end-entities/" + entity + "/certificates"))
+                          .timeout(Duration.ofMinutes(5))
+                          .header("Authorization", "Bearer " + adminKey)
+                          .header("Content-Type", "application/json")
+                          .POST(
+                              HttpRequest.BodyPublishers.ofString(
+                                  JSON.writeValueAsString(Map.of("csr", devices.get(i).csrPem()))))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding()),
+              latencies,
+              statuses);
+      report("pki-service issuance alone", devices.size(), seconds, latencies, statuses);
+    }
+  }
+
+  private interface Call {
+    HttpResponse<?> run(int i) throws Exception;
+  }
+
+  /** Devices retry as real ones do (RETRY=on, the default): on 503, 429 or no answer. */
+  private static final boolean RETRY = !"off".equals(env("RETRY", "on"));
+
+  /** How long a device keeps retrying before it gives up. */
+  private static final long GIVE_UP_NANOS = Duration.ofMinutes(10).toNanos();
+
+  /** First attempts' statuses and all attempts, for the phase being reported. */
+  private static final Map<Integer, Integer> FIRST = new ConcurrentHashMap<>();
+
+  private static final java.util.concurrent.atomic.AtomicLong ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Runs every call at once (one virtual thread each, released together), each retried as a device
+   * retries until it has a final answer; wall seconds until the last one has. A latency is a
+   * device's time from its first attempt to its final answer.
+   */
   private static double timed(
       int count, Call call, List<Long> latencies, Map<Integer, Integer> statuses) throws Exception {
     List<Long> nanos = Collections.synchronizedList(latencies);
@@ -158,12 +242,37 @@ public final class EstEnrollmentBenchmark {
               go.await();
               long t = System.nanoTime();
               int status;
-              try {
-                status = call.run(n);
-              } catch (Exception e) {
-                // no HTTP answer: counted by the client's exception (connect timeout, reset, ...)
-                status = -1;
-                FAILURES.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+              boolean first = true;
+              while (true) {
+                ATTEMPTS.incrementAndGet();
+                long retryAfter = 2;
+                try {
+                  HttpResponse<?> response = call.run(n);
+                  status = response.statusCode();
+                  retryAfter =
+                      response
+                          .headers()
+                          .firstValue("Retry-After")
+                          .map(Long::parseLong)
+                          .orElse(retryAfter);
+                } catch (Exception e) {
+                  // no HTTP answer: counted by the client's exception (connect timeout, reset, ...)
+                  status = -1;
+                  FAILURES.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                }
+                if (first) {
+                  FIRST.merge(status, 1, Integer::sum);
+                  first = false;
+                }
+                boolean retryable = status == -1 || status == 503 || status == 429;
+                if (!RETRY || !retryable || System.nanoTime() - t > GIVE_UP_NANOS) {
+                  break;
+                }
+                // as a device does: wait what the server asked (or 2 s), with jitter so that
+                // the refused do not all come back at once
+                Thread.sleep(
+                    retryAfter * 1000
+                        + java.util.concurrent.ThreadLocalRandom.current().nextLong(2000));
               }
               nanos.add(System.nanoTime() - t);
               statuses.merge(status, 1, Integer::sum);
@@ -190,10 +299,19 @@ public final class EstEnrollmentBenchmark {
         pct(sorted, 0.99),
         sorted.getLast() / 1e6,
         statuses);
-    if (!FAILURES.isEmpty()) {
-      System.out.printf("  -1 = no HTTP answer, by the client's exception: %s%n", FAILURES);
-      FAILURES.clear();
+    if (RETRY) {
+      System.out.printf(
+          "  devices retry on 503/429/no answer (Retry-After or 2 s, plus up to 2 s jitter):"
+              + " %d attempts in all; first attempts' statuses %s%n",
+          ATTEMPTS.get(), FIRST);
     }
+    if (!FAILURES.isEmpty()) {
+      System.out.printf(
+          "  -1 = no HTTP answer, by the client's exception (all attempts): %s%n", FAILURES);
+    }
+    FAILURES.clear();
+    FIRST.clear();
+    ATTEMPTS.set(0);
   }
 
   private static double pct(List<Long> sorted, double p) {
@@ -220,11 +338,6 @@ public final class EstEnrollmentBenchmark {
                         .build(
                             new JcaContentSignerBuilder("SHA256withECDSA")
                                 .build(keys.getPrivate()));
-                String b64 = Base64.getMimeEncoder().encodeToString(csr.getEncoded());
-                String pem =
-                    "-----BEGIN CERTIFICATE REQUEST-----\n"
-                        + b64
-                        + "\n-----END CERTIFICATE REQUEST-----\n";
                 var created =
                     send(
                         suite,
@@ -232,7 +345,8 @@ public final class EstEnrollmentBenchmark {
                         "/api/v1/devices",
                         Map.of("serial", serial, "model", "ow-x86", "name", "n" + n));
                 String token = JSON.readTree(created.body()).get("bootstrapToken").asString();
-                devices[n] = new Device(serial, token, b64, pem);
+                devices[n] =
+                    new Device(serial, token, Base64.getEncoder().encodeToString(csr.getEncoded()));
               } finally {
                 permits.release();
               }
