@@ -27,6 +27,7 @@ public final class ChaosRun {
     Path home = Files.createTempDirectory("ems-chaos");
     long end = System.nanoTime() + (long) (minutes * 60e9);
     List<String> recoveries = new ArrayList<>();
+    boolean failed;
     try (LauncherProcess ems = new LauncherProcess(home, true)) {
       say("starting ./ems up (data in " + home + ")");
       ems.start();
@@ -88,9 +89,11 @@ public final class ChaosRun {
           counts.nothingLostDuplicatedOrStuck()
               ? "RESULT: 0 lost, 0 duplicated, 0 stuck"
               : "RESULT: FAILED (see the counts above)");
-      if (!counts.nothingLostDuplicatedOrStuck()) {
-        System.exit(1);
-      }
+      failed = !counts.nothingLostDuplicatedOrStuck();
+    }
+    // after the launcher is closed: System.exit inside the try left its JVM running
+    if (failed) {
+      System.exit(1);
     }
   }
 
