@@ -389,7 +389,7 @@ public final class EstEnrollmentBenchmark {
                 .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300 && !path.endsWith("/certificates")) {
+    if (r.statusCode() >= 300) {
       throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
     }
     return r;

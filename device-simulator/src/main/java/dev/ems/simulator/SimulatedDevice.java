@@ -272,20 +272,25 @@ public final class SimulatedDevice {
       // cannot answer now (429, 503, a timeout) nothing is judged: the next poll tries again
       int status = fetchSigningKeys();
       if (status != 200) {
-        config = new Config(config.version(), "\"unverified\"", config.bundle());
+        fetchAgainOnNextPoll();
         return status;
       }
     }
     lastRefusal = verifier.check(config.bundle(), configSignature);
     if (lastRefusal != null) {
-      if (!verifier.knows(ConfigSignatures.kidOf(configSignature))) {
+      if (!verifier.knows(kid)) {
         // a key whose chain pki-service has not published yet (a tenant's first bundle): the next
         // poll fetches the bundle again instead of a 304, and verifies it again
-        config = new Config(config.version(), "\"unverified\"", config.bundle());
+        fetchAgainOnNextPoll();
       }
       return reportApply(false, lastRefusal);
     }
     return reportApply(applyError == null, applyError);
+  }
+
+  /** Forgets the bundle's ETag, so that the next poll gets the bundle again instead of a 304. */
+  private void fetchAgainOnNextPoll() {
+    config = new Config(config.version(), "\"unverified\"", config.bundle());
   }
 
   /** Why the last {@link #apply} refused the bundle, or null when its signature verified. */
