@@ -10,13 +10,13 @@
 #   bench/chaos.sh                         # 3 minutes (at least one round of each fault), 8 devices
 #   MINUTES=10 DEVICES=20 bench/chaos.sh
 # Builds this checkout's modules (no install: ~/.m2 stays as it is); the driver is
-# dev.ems.system.ChaosRun in system-tests' test classes, beside the fault tests it shares code with.
+# dev.ems.faults.ChaosRun in fault-tests' test classes, beside the fault tests it shares code with.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 OUT="$(pwd)/bench/out/chaos"; mkdir -p "$OUT"
 ./mvnw -B -q ${MVN_OFFLINE:+-o} -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true \
   test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" \
-  -Dmdep.includeScope=test -pl system-tests -am
-CP="system-tests/target/test-classes:$(cat "$OUT/classpath.txt")"
-exec "$JAVA_HOME/bin/java" ${JAVA_OPTS:--Xmx1g} -cp "$CP" dev.ems.system.ChaosRun
+  -Dmdep.includeScope=test -pl fault-tests -am
+CP="fault-tests/target/test-classes:$(cat "$OUT/classpath.txt")"
+exec "$JAVA_HOME/bin/java" ${JAVA_OPTS:--Xmx1g} -cp "$CP" dev.ems.faults.ChaosRun

@@ -1,4 +1,4 @@
-package dev.ems.system;
+package dev.ems.faults;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

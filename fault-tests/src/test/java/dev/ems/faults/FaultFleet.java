@@ -1,4 +1,4 @@
-package dev.ems.system;
+package dev.ems.faults;
 
 import static org.awaitility.Awaitility.await;
 
@@ -300,7 +300,7 @@ final class FaultFleet {
     var builder =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + faults.port(service) + path))
             .timeout(TIMEOUT)
-            .header("Authorization", RunningSuite.ADMIN);
+            .header("Authorization", "Bearer " + dev.ems.embedded.TestInfrastructure.ADMIN_KEY);
     if (body != null) {
       builder.header("Content-Type", "application/json");
     }

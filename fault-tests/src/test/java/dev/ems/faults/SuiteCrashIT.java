@@ -1,4 +1,4 @@
-package dev.ems.system;
+package dev.ems.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.ems.system;
+package dev.ems.faults;
 
 import dev.ems.device.DeviceApiApplication;
 import dev.ems.embedded.FreePorts;

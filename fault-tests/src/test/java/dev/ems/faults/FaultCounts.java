@@ -1,4 +1,4 @@
-package dev.ems.system;
+package dev.ems.faults;
 
 import java.sql.Connection;
 import java.sql.SQLException;
