@@ -183,12 +183,22 @@ class ConfigDriftIT {
             new DeviceCreated(theirs, "SN-" + theirs, "m", "n", Instant.now())));
     publish(Fixtures.TENANT, ours, 1, A);
     publish("globex", theirs, 1, A);
+    String globex = "Bearer " + globexKey;
+    // only a heartbeat marks drift (ConfigState): each device's publication must be in before its
+    // heartbeat, and the two devices' events are on different partitions
     awaitHealth(ours, "$.config.desiredVersion", 1);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                mvc.perform(
+                        get("/api/v1/devices/" + theirs + "/health")
+                            .header("Authorization", globex))
+                    .andExpect(jsonPath("$.config.desiredVersion").value(1)));
     Instant t = TestClock.now();
     beat(Fixtures.TENANT, ours, t, X);
     beat("globex", theirs, t, X);
     awaitHealth(ours, "$.health", "WARNING");
-    String globex = "Bearer " + globexKey;
     await()
         .atMost(WAIT)
         .untilAsserted(
