@@ -1,7 +1,8 @@
 package dev.ems.pki.headend;
 
 import dev.ems.common.error.ErrorCode;
-import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.ca.IssuingCa;
+import dev.ems.pki.ca.IssuingCas;
 import dev.ems.pki.endentity.EndEntity;
 import dev.ems.pki.endentity.EndEntityService;
 import dev.ems.pki.issuance.GeneratedKeys;
@@ -19,20 +20,22 @@ import org.springframework.stereotype.Service;
 /**
  * Makes a tenant's headend bundle: its swanctl configuration and a new certificate and key for the
  * headend (an operator entity {@code CN=ems-mgmt,O=<tenant>} of the tenant, named by pki-service;
- * no operator can put another tenant in {@code O}), with the CA certificates the headend trusts.
- * Every bundle carries a new key; the earlier certificates stay valid until they expire or an
- * operator revokes them (so a running headend keeps working while ops roll the new one out).
+ * no operator can put another tenant in {@code O}), with the CA certificates the headend trusts:
+ * the tenant's issuing CA (issue 19), whose certificates alone the connection accepts, and EMS's
+ * root, which strongSwan needs as the self-signed anchor of that chain. Every bundle carries a new
+ * key; the earlier certificates stay valid until they expire or an operator revokes them (so a
+ * running headend keeps working while ops roll the new one out).
  */
 @Service
 class HeadendBundles {
 
   private final EndEntityService entities;
   private final GeneratedKeys keys;
-  private final CaHierarchy cas;
+  private final IssuingCas cas;
   private final PkiProperties properties;
 
   HeadendBundles(
-      EndEntityService entities, GeneratedKeys keys, CaHierarchy cas, PkiProperties properties) {
+      EndEntityService entities, GeneratedKeys keys, IssuingCas cas, PkiProperties properties) {
     this.entities = entities;
     this.keys = keys;
     this.cas = cas;
@@ -55,12 +58,15 @@ class HeadendBundles {
           ErrorCode.CONFLICT,
           "This tenant's id cannot name its devices in a swanctl identity (letters, digits, . _ -)");
     }
+    // the tenant's own CA, made now if this is the tenant's first need of it
+    IssuingCa tenantCa = cas.forTenant(tenant);
     HeadendConfig config =
         new HeadendConfig(
             tenant,
             pool,
             innerAddress,
-            revocationBaseUrl == null ? properties.publicUrl() : revocationBaseUrl);
+            revocationBaseUrl == null ? properties.publicUrl() : revocationBaseUrl,
+            tenantCa.crlPath());
     EndEntity entity = entities.operatorEntity(tenant, entityName(tenant), config.subjectDn());
     if (!new X500Principal(config.subjectDn()).getName().equals(entity.subjectDn())) {
       // the tenant's own operators registered the name first, with another subject
@@ -87,7 +93,7 @@ class HeadendBundles {
             new BundleFile(
                 "x509ca/" + HeadendConfig.ISSUING_CA_FILE,
                 "0644",
-                Pem.certificate(Pem.der(cas.issuing()))),
+                Pem.certificate(Pem.der(tenantCa.certificate()))),
             new BundleFile(
                 "x509ca/" + HeadendConfig.ROOT_CA_FILE,
                 "0644",
