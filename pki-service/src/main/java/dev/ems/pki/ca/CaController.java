@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Operators list the CAs and download chains: EMS's root and the shared issuing CA of earlier
- * releases, which every tenant sees, and the caller's own tenant's issuing CA ({@code tenant}, issue
- * 19; made on first need), which no other tenant sees.
+ * releases, which every tenant sees, and the caller's own tenant's issuing CA ({@code tenant},
+ * issue 19; made on first need), which no other tenant sees.
  */
 @RestController
 @RequestMapping("/api/v1/cas")

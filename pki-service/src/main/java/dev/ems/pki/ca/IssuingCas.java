@@ -235,6 +235,7 @@ public class IssuingCas {
                   vault.open(rs.getBytes(5), id, rs.getString(4)),
                   List.of(certificate, hierarchy.root()));
             })
+        .list() // not stream(): an unclosed stream would keep its connection
         .stream()
         .filter(java.util.Objects::nonNull)
         .findFirst();

@@ -127,10 +127,10 @@ record HeadendConfig(
         \t}
         }
         authorities {
-        \tems-issuing-ca {
+        \tems-tenant-ca {
         \t\tcacert = %7$s
         \t\tocsp_uris = %8$s/pki/v1/ocsp
-        \t\tcrl_uris = %8$s/pki/v1/crl
+        \t\tcrl_uris = %8$s%10$s
         \t}
         }
         """
