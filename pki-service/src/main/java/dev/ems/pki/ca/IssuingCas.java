@@ -50,6 +50,7 @@ public class IssuingCas {
   private final IssuingCa shared;
   private final Map<String, IssuingCa> byTenant = new ConcurrentHashMap<>();
   private final Map<String, Optional<IssuingCa>> byId = new ConcurrentHashMap<>();
+  private final Map<String, IssuingCa> bySubject = new ConcurrentHashMap<>();
 
   IssuingCas(
       CaHierarchy hierarchy,
@@ -74,6 +75,7 @@ public class IssuingCas {
             hierarchy.issuingKey(),
             hierarchy.chain());
     byId.put(shared.id(), Optional.of(shared));
+    bySubject.put(shared.subjectDn(), shared);
   }
 
   /** The shared issuing CA of earlier releases (its certificates stay valid). */
@@ -98,19 +100,16 @@ public class IssuingCas {
       return known;
     }
     Optional<IssuingCa> loaded = load("id = ?", id);
+    loaded.ifPresent(ca -> bySubject.put(ca.subjectDn(), ca));
     loaded.ifPresent(ca -> byId.put(ca.id(), loaded));
     return loaded;
   }
 
   /** The CA whose subject is this DN (as a certificate record's issuer_dn); empty if none. */
   public Optional<IssuingCa> bySubjectDn(String dn) {
-    if (shared.subjectDn().equals(dn)) {
-      return Optional.of(shared);
-    }
-    for (IssuingCa ca : byTenant.values()) {
-      if (ca.subjectDn().equals(dn)) {
-        return Optional.of(ca);
-      }
+    IssuingCa known = bySubject.get(dn);
+    if (known != null) {
+      return Optional.of(known);
     }
     return load("subject_dn = ? and tenant_id is not null", dn).map(this::remember);
   }
@@ -154,6 +153,7 @@ public class IssuingCas {
   private IssuingCa remember(IssuingCa ca) {
     byTenant.putIfAbsent(ca.tenant(), ca);
     byId.put(ca.id(), Optional.of(ca));
+    bySubject.put(ca.subjectDn(), ca);
     return ca;
   }
 
@@ -161,6 +161,7 @@ public class IssuingCas {
     Optional<IssuingCa> existing = load("tenant_id = ?", tenant);
     if (existing.isPresent()) {
       byId.put(existing.get().id(), existing);
+      bySubject.put(existing.get().subjectDn(), existing.get());
       return existing.get();
     }
     String id = newId();
@@ -209,6 +210,7 @@ public class IssuingCas {
     // ours, or the one another replica inserted first
     IssuingCa ca = load("tenant_id = ?", tenant).orElseThrow();
     byId.put(ca.id(), Optional.of(ca));
+    bySubject.put(ca.subjectDn(), ca);
     return ca;
   }
 
