@@ -29,9 +29,18 @@ import java.util.Locale;
  * @param revocationBaseUrl where the headend reaches pki-service's {@code /pki/v1/crl} and {@code
  *     /pki/v1/ocsp}
  * @param crlPath the path of the tenant CA's CRL under it ({@code /pki/v1/crl/<CA id>})
+ * @param sharedCa whether the connection also accepts certificates of the shared issuing CA of
+ *     earlier releases: while devices of the tenant still hold one (they move to the tenant's CA
+ *     when they renew); such a device is then told from another tenant's only by its subject's
+ *     {@code O}
  */
 record HeadendConfig(
-    String tenant, String pool, String innerAddress, String revocationBaseUrl, String crlPath) {
+    String tenant,
+    String pool,
+    String innerAddress,
+    String revocationBaseUrl,
+    String crlPath,
+    boolean sharedCa) {
 
   /** The headend certificate's common name; its {@code O} is the tenant. */
   static final String HEADEND_CN = "ems-mgmt";
@@ -41,9 +50,17 @@ record HeadendConfig(
 
   static final String ROOT_CA_FILE = "ems-root-ca.crt";
 
+  /** The shared issuing CA of earlier releases, while the tenant's devices still need it. */
+  static final String SHARED_CA_FILE = "ems-shared-ca.crt";
+
   /** Tenant ids that stand as a DN value in swanctl unquoted and unescaped. */
   static final java.util.regex.Pattern SAFE_TENANT =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  HeadendConfig(
+      String tenant, String pool, String innerAddress, String revocationBaseUrl, String crlPath) {
+    this(tenant, pool, innerAddress, revocationBaseUrl, crlPath, false);
+  }
 
   HeadendConfig {
     if (!SAFE_TENANT.matcher(tenant).matches()) {
@@ -109,7 +126,7 @@ record HeadendConfig(
         \t\tremote {
         \t\t\tauth = pubkey
         \t\t\tid = "%9$s"
-        \t\t\tcacerts = %7$s
+        \t\t\tcacerts = %11$s
         \t\t\trevocation = ifuri
         \t\t}
         \t\tchildren {
@@ -132,7 +149,7 @@ record HeadendConfig(
         \t\tocsp_uris = %8$s/pki/v1/ocsp
         \t\tcrl_uris = %8$s%10$s
         \t}
-        }
+        %12$s}
         """
         .formatted(
             tenant,
@@ -144,7 +161,15 @@ record HeadendConfig(
             ISSUING_CA_FILE,
             stripSlash(revocationBaseUrl),
             remoteId(),
-            crlPath);
+            crlPath,
+            sharedCa ? ISSUING_CA_FILE + ", " + SHARED_CA_FILE : ISSUING_CA_FILE,
+            sharedCa
+                ? "\tems-shared-ca {\n\t\tcacert = %s\n\t\tocsp_uris = %s/pki/v1/ocsp\n\t\tcrl_uris = %s/pki/v1/crl\n\t}\n"
+                    .formatted(
+                        SHARED_CA_FILE,
+                        stripSlash(revocationBaseUrl),
+                        stripSlash(revocationBaseUrl))
+                : "");
   }
 
   private static String stripSlash(String url) {

@@ -105,6 +105,42 @@ class HeadendBundleIT {
     assertThat(parsed.getIssuerX500Principal()).isEqualTo(caA.getSubjectX500Principal());
   }
 
+  @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
+  @Autowired dev.ems.pki.ca.IssuingCas cas;
+
+  /**
+   * Upgrading (issue 19): while a device of the tenant still holds a live certificate of the shared
+   * issuing CA, the tenant's bundle accepts that CA too (the device keeps its tunnel until it
+   * renews); once none is left, a new bundle trusts the tenant's CA alone.
+   */
+  @Test
+  void aBundleAcceptsTheSharedCaOnlyWhileTheTenantsDevicesHoldItsCertificates() throws Exception {
+    String tenant = "hd-up-" + UUID.randomUUID().toString().substring(0, 8);
+    String admin = operatorOf(keys, tenant, Role.ADMIN);
+    String conf = "conf.d/ems-mgmt-" + tenant + ".conf";
+    assertThat(file(bundle(admin), conf)).contains("cacerts = ems-tenant-ca.crt\n");
+
+    String device = dev.ems.pki.PkiTestSupport.inventoryDevice(jdbc, tenant, "SN-" + tenant);
+    X509Certificate legacy =
+        dev.ems.pki.SharedCaCertificates.issue(
+            cas, jdbc, tenant, device, dev.ems.pki.TestCsrs.ec("secp256r1"));
+    JsonNode during = bundle(admin);
+    assertThat(file(during, conf))
+        .contains("cacerts = ems-tenant-ca.crt, ems-shared-ca.crt\n")
+        .contains("crl_uris = http://localhost:8084/pki/v1/crl\n");
+    assertThat(parse(file(during, "x509ca/ems-shared-ca.crt")))
+        .isEqualTo(cas.shared().certificate());
+
+    jdbc.sql(
+            "update certificate set status = 'REVOKED', revocation_reason = 'superseded',"
+                + " revoked_at = now() where serial = ?")
+        .param(legacy.getSerialNumber().toString(16))
+        .update();
+    JsonNode after = bundle(admin);
+    assertThat(file(after, conf)).contains("cacerts = ems-tenant-ca.crt\n");
+    assertThat(after.get("files").toString()).doesNotContain("ems-shared-ca.crt");
+  }
+
   /** PKIX with the tenant's CA as the only trust anchor. */
   private static boolean validates(X509Certificate certificate, X509Certificate anchor)
       throws Exception {

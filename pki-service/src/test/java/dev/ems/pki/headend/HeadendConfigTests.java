@@ -41,6 +41,21 @@ class HeadendConfigTests {
   }
 
   @Test
+  void whileDevicesHoldCertificatesOfTheSharedCaTheConnectionAcceptsThatCaToo() {
+    String rendered =
+        new HeadendConfig(
+                "acme", "10.255.64.0/18", "10.255.0.1", "http://pki:8084", "/pki/v1/crl/t", true)
+            .render();
+    assertThat(rendered)
+        .contains("\t\t\tcacerts = ems-tenant-ca.crt, ems-shared-ca.crt\n")
+        .contains(
+            "\tems-shared-ca {\n\t\tcacert = ems-shared-ca.crt\n"
+                + "\t\tocsp_uris = http://pki:8084/pki/v1/ocsp\n"
+                + "\t\tcrl_uris = http://pki:8084/pki/v1/crl\n\t}\n}\n");
+    assertThat(config.render()).doesNotContain("ems-shared-ca").endsWith("\t}\n}\n");
+  }
+
+  @Test
   void theHeadendsSubjectIsTheDevicesConventionAndItsIdentityTheCertificatesOrder() {
     // RFC 2253 (pki-service's) lists the last RDN first; the certificate and strongSwan O first
     assertThat(config.subjectDn()).isEqualTo("CN=ems-mgmt,O=Acme.Corp_1");
