@@ -62,7 +62,10 @@ public class IssuingCas {
       AuditTrail audit) {
     this.hierarchy = hierarchy;
     this.jdbc = jdbc;
-    this.tx = tx;
+    // its own transaction even when asked inside another: a CA the cache holds must be committed,
+    // whatever becomes of the caller's work
+    this.tx = new TransactionTemplate(tx.getTransactionManager());
+    this.tx.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
     this.vault = vault;
     this.properties = properties;
     this.clock = clock;
