@@ -173,6 +173,56 @@ class MgmtTunnelSuiteIT {
           .as("the headend found no connection for the other tenant's device")
           .contains("no matching peer config found");
 
+      // the chain alone refuses it too (issue 19): the headend's trust anchor is this tenant's own
+      // issuing CA. A connection of this tenant's bundle that takes any identity (id = %any, a
+      // pool of its own) still refuses the other tenant's device, whose certificate chains to EMS's
+      // root through its own tenant's CA (the device sends that CA along), not through this one.
+      // Before tenants had CAs of their own every EMS certificate chained through the one shared
+      // issuing CA, and this connection let the other tenant's device in.
+      String connection = headendBundle.get("connection").asString();
+      String anyIdentity =
+          file(headendBundle, "conf.d/" + connection + ".conf")
+              .replace("\t" + connection + " {", "\t" + connection + "-any {")
+              .replace("pools = " + connection, "pools = " + connection + "-any")
+              .replaceAll("id = \"O=[^\"]*, CN=\\*\"", "id = %any")
+              .replace("addrs = 10.255.64.0/24", "addrs = 10.255.66.0/24");
+      assertThat(anyIdentity).contains("id = %any").contains(connection + "-any {");
+      Files.writeString(headend.resolve("swanctl/conf.d/any-identity.conf"), anyIdentity);
+      IpsecLab.run(with(headendCtl, "--load-all", "--noprompt"));
+      List<String> intruderChain = pems(intruder.chainPem());
+      for (int i = 0; i < intruderChain.size(); i++) {
+        write(dev.resolve("swanctl/x509ca/intruder-ca-" + i + ".crt"), intruderChain.get(i));
+      }
+      Files.writeString(
+          dev.resolve("swanctl/conf.d/intruder-chain.conf"),
+          other
+              .replace("ems-mgmt-b {", "ems-mgmt-c {")
+              .replaceAll(
+                  "id = \"O=[^\"]*, CN=ems-mgmt\"",
+                  java.util.regex.Matcher.quoteReplacement("id = \"O=default, CN=ems-mgmt\"")));
+      IpsecLab.run(with(deviceCtl, "--load-all", "--noprompt"));
+      IpsecLab.Result chainIntrusion =
+          IpsecLab.attempt(
+              with(deviceCtl, "--initiate", "--child", "ems-mgmt-c", "--timeout", "20"));
+      String afterChainIntrusion = IpsecLab.run(with(headendCtl, "--list-sas", "--raw"));
+      assertThat(chainIntrusion.exit())
+          .as(
+              () ->
+                  "the other tenant's device was let in by a connection of this tenant's CA:\n"
+                      + chainIntrusion.out()
+                      + "\nheadend SAs:\n"
+                      + afterChainIntrusion)
+          .isNotZero();
+      assertThat(afterChainIntrusion)
+          .doesNotContain("CN=" + intruder.deviceId())
+          .contains("CN=" + device.deviceId());
+      String chainLog = IpsecLab.read(headend, "charon.log");
+      assertThat(chainLog)
+          .as(() -> "the headend refused the other tenant's CA:\n" + tail(chainLog))
+          .contains("constraint check failed: peer not authenticated by CA");
+      Files.delete(headend.resolve("swanctl/conf.d/any-identity.conf"));
+      IpsecLab.run(with(headendCtl, "--load-all", "--noprompt"));
+
       // and the other way round: the other tenant's admin takes a headend bundle of its own (a
       // valid headend certificate of the same EMS CA), makes it accept any device and points this
       // tenant's device at it. The device refuses that headend: it is not its tenant's

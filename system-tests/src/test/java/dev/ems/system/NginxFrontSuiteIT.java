@@ -227,18 +227,46 @@ class NginxFrontSuiteIT {
                 c -> c != null);
     assertThat(enrolled.getSubjectX500Principal().getName()).contains("CN=" + deviceId);
 
+    // the tenant's issuing CA (issue 19), which the device presents with its certificate so that
+    // nginx, trusting EMS's root, can build the chain: EST answers only the issued certificate
+    // (RFC 7030 4.2.3), so a device is given it as ops provision it (the operator API), or asks
+    // cacerts with its certificate where device-api itself terminates TLS
+    List<X509Certificate> tenantChain =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  var r =
+                      HttpClient.newHttpClient()
+                          .send(
+                              HttpRequest.newBuilder(
+                                      URI.create(
+                                          "http://127.0.0.1:"
+                                              + suite.port("pki-service")
+                                              + "/api/v1/cas/tenant/chain"))
+                                  .header("Authorization", "Bearer " + key)
+                                  .build(),
+                              ofString());
+                  return r.statusCode() == 200 ? certificates(r.body()) : null;
+                },
+                c -> c != null);
+    assertThat(enrolled.getIssuerX500Principal())
+        .isEqualTo(tenantChain.getFirst().getSubjectX500Principal());
+    X509Certificate tenantCa = tenantChain.getFirst();
+
     // simplereenroll: the certificate is the TLS client certificate nginx verifies and forwards
     KeyPair second = keys();
     X509Certificate renewed =
         single(
-            est(new Identity(first, enrolled))
+            est(new Identity(first, enrolled, tenantCa))
                 .simpleEnroll(true, csr(second, enrolled.getSubjectX500Principal().getName()), null)
                 .getStore());
     assertThat(renewed.getPublicKey()).isEqualTo(second.getPublic());
     assertThat(renewed.getSerialNumber()).isNotEqualTo(enrolled.getSerialNumber());
 
     // the device's own API over mutual TLS with the new certificate
-    var mtls = client(new Identity(second, renewed));
+    var mtls = client(new Identity(second, renewed, tenantCa));
     assertThat(mtls.send(get("/device/v1/config-signing-keys"), ofString()).statusCode())
         .isEqualTo(200);
     // no TLS client certificate, a certificate header forged instead: nginx drops the header
@@ -264,7 +292,8 @@ class NginxFrontSuiteIT {
     assertThat(anonymous.send(get("/actuator/health"), ofString()).statusCode()).isEqualTo(404);
   }
 
-  private record Identity(KeyPair keys, X509Certificate certificate) {}
+  /** A device's key, its certificate and the issuing CA it presents with it. */
+  private record Identity(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {}
 
   private static ESTService est(Identity identity) throws Exception {
     var builder = new JsseESTServiceBuilder("localhost:" + port, trustManager());
@@ -299,7 +328,7 @@ class NginxFrontSuiteIT {
         "device",
         identity.keys().getPrivate(),
         new char[0],
-        new java.security.cert.Certificate[] {identity.certificate()});
+        new java.security.cert.Certificate[] {identity.certificate(), identity.issuer()});
     var kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(store, new char[0]);
     return kmf.getKeyManagers();

@@ -1,37 +1,47 @@
 package dev.ems.device.enrollment;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The CA chain that EST {@code cacerts} and SCEP {@code GetCACert} hand out, from pki-service, kept
- * in memory for a few minutes: every device asks for it before enrolling, and it changes only with
- * the CA.
+ * The CA chains that EST {@code cacerts} and SCEP {@code GetCACert} hand out, from pki-service,
+ * kept in memory for a few minutes: every device asks for one before enrolling, and they change
+ * only with the CAs. A device not yet known gets the chain that names no tenant (the shared issuing
+ * CA and EMS's root); a device that authenticates gets its own tenant's (its tenant's issuing CA,
+ * issue 19, and the root), which its certificates chain through.
  */
 @Component
 class CaCertificates {
 
   private static final Duration FRESH_FOR = Duration.ofMinutes(5);
+  private static final String NO_TENANT = "";
 
   private record Fetched(String pem, long at) {}
 
   private final PkiClient pki;
-  private final AtomicReference<Fetched> current = new AtomicReference<>();
+  private final Cache<String, Fetched> chains = Caffeine.newBuilder().maximumSize(10_000).build();
 
   CaCertificates(PkiClient pki) {
     this.pki = pki;
   }
 
-  /** The chain as PEM, issuing CA first. */
+  /** The chain for a device not yet known, as PEM, issuing CA first. */
   Mono<String> chainPem() {
-    Fetched fetched = current.get();
+    return chainPem(null);
+  }
+
+  /** The chain of the tenant's issuing CA (null: the one that names no tenant), as PEM. */
+  Mono<String> chainPem(String tenant) {
+    String key = tenant == null ? NO_TENANT : tenant;
+    Fetched fetched = chains.getIfPresent(key);
     if (fetched != null && System.nanoTime() - fetched.at() < FRESH_FOR.toNanos()) {
       return Mono.just(fetched.pem());
     }
-    return pki.caChain()
-        .doOnNext(pem -> current.set(new Fetched(pem, System.nanoTime())))
+    return pki.caChain(tenant)
+        .doOnNext(pem -> chains.put(key, new Fetched(pem, System.nanoTime())))
         .onErrorResume(
             PkiClient.PkiUnavailable.class,
             e -> fetched != null ? Mono.just(fetched.pem()) : Mono.error(e));

@@ -47,8 +47,22 @@ class EstHandler {
     this.cas = cas;
   }
 
+  /**
+   * RFC 7030 4.1: the CA certificates. A device that presents its EMS certificate gets its tenant's
+   * issuing CA and the root, the chain its certificate needs (issue 19); anyone else the chain that
+   * names no tenant (a tenant's CA names its tenant), and a certificate that does not authenticate
+   * changes nothing but that.
+   */
   Mono<ServerResponse> cacerts(ServerRequest request) {
-    return cas.chainPem()
+    String tenant = null;
+    if (authenticator.presentsCertificate(request)) {
+      try {
+        tenant = authenticator.authenticate(request).tenant();
+      } catch (EmsException notADevice) {
+        tenant = null;
+      }
+    }
+    return cas.chainPem(tenant)
         .onErrorMap(PkiClient.PkiUnavailable.class, e -> unavailable())
         .flatMap(pem -> certsOnly(pem));
   }

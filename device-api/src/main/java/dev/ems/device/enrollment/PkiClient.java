@@ -115,9 +115,16 @@ class PkiClient {
                 .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
   }
 
-  /** The CA chain devices' certificates are issued under (issuing CA first), as PEM. */
-  Mono<String> caChain() {
-    return get("/internal/v1/ca-chain");
+  /**
+   * The CA chain (issuing CA first) as PEM: of the tenant's issuing CA (issue 19), or without a
+   * tenant the one that names none (the shared issuing CA and the root).
+   */
+  Mono<String> caChain(String tenant) {
+    return get(
+        tenant == null
+            ? "/internal/v1/ca-chain"
+            : "/internal/v1/ca-chain?tenant="
+                + java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

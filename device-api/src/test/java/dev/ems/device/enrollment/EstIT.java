@@ -120,6 +120,10 @@ class EstIT {
 
     // simplereenroll over mutual TLS with the certificate just issued, for a new key
     var current = new TestPki.Issued(first, certificate);
+    // cacerts asked with that certificate: its tenant's chain (issue 19); without one, none's
+    pki.lastChainQuery.set(null);
+    wire.get("/.well-known/est/cacerts", current);
+    assertThat(pki.lastChainQuery.get()).isEqualTo("tenant=default");
     KeyPair second = DeviceApiClient.keyPair();
     var renewed =
         est(current)

@@ -30,6 +30,10 @@ final class EstStubPki implements AutoCloseable {
   final AtomicInteger issued = new AtomicInteger();
   final AtomicReference<String> renewalRefusal = new AtomicReference<>();
   final AtomicReference<String> lastRenewedCertificate = new AtomicReference<>();
+
+  /** The query of the last {@code ca-chain} call ("" without one): the tenant asked for. */
+  final AtomicReference<String> lastChainQuery = new AtomicReference<>();
+
   private final TestPki.Issued ca;
 
   /** The SCEP RA {@code /internal/v1/scep-ra} hands out (issue 18). */
@@ -72,6 +76,8 @@ final class EstStubPki implements AutoCloseable {
         "/internal/v1/ca-chain",
         exchange -> {
           try {
+            String query = exchange.getRequestURI().getRawQuery();
+            lastChainQuery.set(query == null ? "" : query);
             send(exchange, 200, ca.pem());
           } catch (Exception e) {
             send(exchange, 500, "{}");

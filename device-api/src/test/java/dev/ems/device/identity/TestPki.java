@@ -69,6 +69,17 @@ public final class TestPki {
     return new Issued(keys, sign(builder, keys.getPrivate()));
   }
 
+  /** An issuing CA under {@code root}, as pki-service makes one per tenant (issue 19). */
+  public static Issued intermediate(Issued root, String cn) throws Exception {
+    KeyPair keys = keyPair();
+    var builder =
+        builder(issuer(root), new X500Name("CN=" + cn), keys)
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+            .addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    return new Issued(keys, sign(builder, root.keys().getPrivate()));
+  }
+
   public static Issued server(Issued ca) throws Exception {
     KeyPair keys = keyPair();
     var builder =
@@ -163,6 +174,12 @@ public final class TestPki {
    * the JDK's own key manager would quietly send nothing instead.
    */
   public static SSLContext client(Issued serverCa, Issued device) throws Exception {
+    return client(serverCa, device, new X509Certificate[0]);
+  }
+
+  /** As {@link #client(Issued, Issued)}, presenting {@code issuers} after the device's own. */
+  public static SSLContext client(Issued serverCa, Issued device, X509Certificate... issuers)
+      throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("server-ca", serverCa.certificate());
@@ -170,7 +187,7 @@ public final class TestPki {
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(
-        device == null ? null : new javax.net.ssl.KeyManager[] {new AlwaysPresent(device)},
+        device == null ? null : new javax.net.ssl.KeyManager[] {new AlwaysPresent(device, issuers)},
         tmf.getTrustManagers(),
         null);
     return context;
@@ -178,7 +195,7 @@ public final class TestPki {
 
   /** A key manager that always presents the device's key and certificate. */
   public static javax.net.ssl.KeyManager keyManager(Issued device) {
-    return new AlwaysPresent(device);
+    return new AlwaysPresent(device, new X509Certificate[0]);
   }
 
   private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
@@ -220,9 +237,11 @@ public final class TestPki {
 
     private static final String ALIAS = "device";
     private final Issued device;
+    private final X509Certificate[] issuers;
 
-    AlwaysPresent(Issued device) {
+    AlwaysPresent(Issued device, X509Certificate[] issuers) {
       this.device = device;
+      this.issuers = issuers;
     }
 
     @Override
@@ -242,7 +261,10 @@ public final class TestPki {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-      return new X509Certificate[] {device.certificate()};
+      X509Certificate[] chain = new X509Certificate[1 + issuers.length];
+      chain[0] = device.certificate();
+      System.arraycopy(issuers, 0, chain, 1, issuers.length);
+      return chain;
     }
 
     @Override

@@ -87,6 +87,34 @@ class TlsClientAuthIT {
     assertThat(notModified.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
   }
 
+  /**
+   * Issue 19: a device certificate of a tenant's issuing CA, under the root device-api trusts, is
+   * verified when the device presents that CA with it (the chain devices get at enrollment); alone,
+   * the certificate does not lead to the trust store and fails the handshake.
+   */
+  @Test
+  void aTenantCaCertificatePresentedWithItsIssuingCaNamesTheDevice() throws Exception {
+    TestPki.Issued tenantCa = TestPki.intermediate(DEVICE_CA, "EMS Issuing CA tenant-a");
+    UUID device = UUID.randomUUID();
+    TestPki.Issued cert = TestPki.device(tenantCa, device.toString());
+    ConfigFetchITSupport.announce(device, cert.fingerprint());
+    String sha = ConfigFetchITSupport.publish(device, 1, "tenant ca");
+    var withChain =
+        HttpClient.newBuilder()
+            .sslContext(TestPki.client(SERVER_CA, cert, tenantCa.certificate()))
+            .build();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var r = get(withChain);
+              assertThat(r.statusCode()).isEqualTo(200);
+              assertThat(r.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+            });
+    assertThatThrownBy(() -> get(client(cert))).isInstanceOf(java.io.IOException.class);
+  }
+
   @Test
   void aTlsConnectionWithoutAClientCertificateGetsTheUnauthenticatedProblem() throws Exception {
     var r = get(client(null));

@@ -27,8 +27,26 @@ public interface CertificateAuthority {
   /** Revokes a certificate at the CA. */
   void revoke(String issuerDn, String serialHex, RevocationReason reason);
 
-  /** The chain of the CA that issues device certificates, issuing CA first. */
+  /**
+   * The chain a device gets before it is known (EST {@code cacerts}, SCEP {@code GetCACert}, the
+   * operator's {@code /api/v1/cas/issuing/chain}): the shared issuing CA, then the root. It names
+   * no tenant; a tenant's own CA comes with the device's certificate ({@link #chain(String)}).
+   */
   List<X509Certificate> chain();
+
+  /**
+   * The chain of the CA that issues this tenant's certificates (issue 19), its issuing CA first:
+   * with the embedded CA the tenant's own intermediate, then the root.
+   */
+  List<X509Certificate> chain(String tenant);
+
+  /**
+   * The chain of the CA that issued a stored certificate of the tenant, by its issuer's DN: the
+   * tenant's CA, or the shared one of certificates issued before tenants had their own.
+   */
+  default List<X509Certificate> chainOf(String tenant, String issuerDn) {
+    return chain(tenant);
+  }
 
   /** Removes the end entity from the CA (its certificates were revoked before). */
   void remove(EndEntity entity);

@@ -1,6 +1,7 @@
 package dev.ems.pki.backend;
 
-import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.ca.IssuingCa;
+import dev.ems.pki.ca.IssuingCas;
 import dev.ems.pki.endentity.EndEntity;
 import dev.ems.pki.system.KeyAlgorithm;
 import dev.ems.pki.system.PkiProperties;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -43,9 +46,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * The default back end: signs with the embedded issuing CA (JDK providers do the ECDSA/RSA work;
- * BouncyCastle builds the structures). Registration and removal are local records only, and the
- * revocation state lives in pki-service's database, from which the CRL and OCSP answers are made.
+ * The default back end: signs with the tenant's embedded issuing CA (issue 19; JDK providers do the
+ * ECDSA/RSA work, BouncyCastle builds the structures). Registration and removal are local records
+ * only, and the revocation state lives in pki-service's database, from which the CRL and OCSP
+ * answers are made.
  */
 @Component
 @ConditionalOnProperty(name = "pki.backend", havingValue = "embedded", matchIfMissing = true)
@@ -55,29 +59,33 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
   // tolerates devices whose clocks run a little behind
   private static final Duration BACKDATE = Duration.ofMinutes(5);
 
-  private final CaHierarchy cas;
+  private final IssuingCas cas;
   private final Clock clock;
-  private final X500Name issuerName;
-  private final Instant issuerNotAfter;
-  private final List<X509Certificate> chain;
-  private final String signatureAlgorithm;
+  private final String publicUrl;
+  private final Map<String, Issuer> issuers = new ConcurrentHashMap<>();
   private final Extension basicConstraints;
   private final Extension ecKeyUsage;
   private final Extension rsaKeyUsage;
   private final Extension extendedKeyUsage;
-  private final Extension authorityKeyIdentifier;
-  private final Extension crlDistributionPoints;
   private final Extension authorityInfoAccess;
 
-  EmbeddedCertificateAuthority(CaHierarchy cas, PkiProperties properties, Clock clock) {
+  /**
+   * What every certificate of one issuing CA shares, encoded once: its name, its key identifier and
+   * its own CRL's URL ({@code /pki/v1/crl} for the shared CA, {@code /pki/v1/crl/<id>} for a
+   * tenant's).
+   */
+  private record Issuer(
+      IssuingCa ca,
+      X500Name name,
+      Instant notAfter,
+      String signatureAlgorithm,
+      Extension authorityKeyIdentifier,
+      Extension crlDistributionPoints) {}
+
+  EmbeddedCertificateAuthority(IssuingCas cas, PkiProperties properties, Clock clock) {
     this.cas = cas;
     this.clock = clock;
-    // the parts every certificate shares are encoded once
-    X509Certificate issuer = cas.issuing();
-    this.issuerName = X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
-    this.issuerNotAfter = issuer.getNotAfter().toInstant();
-    this.chain = cas.chain();
-    this.signatureAlgorithm = KeyAlgorithm.signatureAlgorithmFor(cas.issuingKey());
+    this.publicUrl = properties.publicUrl();
     try {
       this.basicConstraints =
           new Extension(
@@ -104,29 +112,7 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
                         KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_ipsecIKE
                       })
                   .getEncoded(ASN1Encoding.DER));
-      this.authorityKeyIdentifier =
-          new Extension(
-              Extension.authorityKeyIdentifier,
-              false,
-              new JcaX509ExtensionUtils()
-                  .createAuthorityKeyIdentifier(issuer)
-                  .getEncoded(ASN1Encoding.DER));
-      this.crlDistributionPoints =
-          new Extension(
-              Extension.cRLDistributionPoints,
-              false,
-              new CRLDistPoint(
-                      new DistributionPoint[] {
-                        new DistributionPoint(
-                            new DistributionPointName(
-                                new GeneralNames(
-                                    new GeneralName(
-                                        GeneralName.uniformResourceIdentifier,
-                                        properties.publicUrl() + "/pki/v1/crl"))),
-                            null,
-                            null)
-                      })
-                  .getEncoded(ASN1Encoding.DER));
+      // one responder URL for every issuing CA: an OCSP request names its issuer
       this.authorityInfoAccess =
           new Extension(
               Extension.authorityInfoAccess,
@@ -138,6 +124,44 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
                               GeneralName.uniformResourceIdentifier,
                               properties.publicUrl() + "/pki/v1/ocsp")))
                   .getEncoded(ASN1Encoding.DER));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode the certificate extensions", e);
+    }
+  }
+
+  private Issuer issuer(IssuingCa ca) {
+    return issuers.computeIfAbsent(ca.id(), id -> encode(ca));
+  }
+
+  private Issuer encode(IssuingCa ca) {
+    X509Certificate issuer = ca.certificate();
+    try {
+      return new Issuer(
+          ca,
+          X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
+          issuer.getNotAfter().toInstant(),
+          KeyAlgorithm.signatureAlgorithmFor(ca.key()),
+          new Extension(
+              Extension.authorityKeyIdentifier,
+              false,
+              new JcaX509ExtensionUtils()
+                  .createAuthorityKeyIdentifier(issuer)
+                  .getEncoded(ASN1Encoding.DER)),
+          new Extension(
+              Extension.cRLDistributionPoints,
+              false,
+              new CRLDistPoint(
+                      new DistributionPoint[] {
+                        new DistributionPoint(
+                            new DistributionPointName(
+                                new GeneralNames(
+                                    new GeneralName(
+                                        GeneralName.uniformResourceIdentifier,
+                                        publicUrl + ca.crlPath()))),
+                            null,
+                            null)
+                      })
+                  .getEncoded(ASN1Encoding.DER)));
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot encode the certificate extensions", e);
     }
@@ -152,17 +176,18 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
       PKCS10CertificationRequest csr,
       PublicKey key,
       java.time.Duration validity) {
+    Issuer issuer = issuer(cas.forTenant(entity.tenant()));
     Instant now = clock.instant();
     Instant notAfter = now.plus(validity);
-    if (notAfter.isAfter(issuerNotAfter)) {
-      notAfter = issuerNotAfter;
+    if (notAfter.isAfter(issuer.notAfter())) {
+      notAfter = issuer.notAfter();
     }
     try {
       SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(key.getEncoded());
       boolean rsa = "RSA".equals(key.getAlgorithm());
       var builder =
           new X509v3CertificateBuilder(
-                  issuerName,
+                  issuer.name(),
                   serial(),
                   Date.from(now.minus(BACKDATE)),
                   Date.from(notAfter),
@@ -173,13 +198,14 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
               .addExtension(extendedKeyUsage)
               .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(entity))
               .addExtension(Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(publicKey))
-              .addExtension(authorityKeyIdentifier)
-              .addExtension(crlDistributionPoints)
+              .addExtension(issuer.authorityKeyIdentifier())
+              .addExtension(issuer.crlDistributionPoints())
               .addExtension(authorityInfoAccess);
-      var signer = new JcaContentSignerBuilder(signatureAlgorithm).build(cas.issuingKey());
+      var signer =
+          new JcaContentSignerBuilder(issuer.signatureAlgorithm()).build(issuer.ca().key());
       X509Certificate certificate =
           new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-      return new IssuedCertificate(certificate, chain);
+      return new IssuedCertificate(certificate, issuer.ca().chain());
     } catch (Exception e) {
       throw new IllegalStateException("the embedded CA failed to sign", e);
     }
@@ -204,7 +230,17 @@ class EmbeddedCertificateAuthority implements CertificateAuthority {
 
   @Override
   public List<X509Certificate> chain() {
-    return chain;
+    return cas.shared().chain();
+  }
+
+  @Override
+  public List<X509Certificate> chain(String tenant) {
+    return cas.forTenant(tenant).chain();
+  }
+
+  @Override
+  public List<X509Certificate> chainOf(String tenant, String issuerDn) {
+    return cas.bySubjectDn(issuerDn).map(IssuingCa::chain).orElseGet(() -> chain(tenant));
   }
 
   @Override

@@ -16,15 +16,23 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operators list the CAs and download chains. CAs are global: every tenant sees the same ones. */
+/**
+ * Operators list the CAs and download chains: EMS's root and the shared issuing CA of earlier
+ * releases, which every tenant sees, and the caller's own tenant's issuing CA ({@code tenant},
+ * issue 19; made on first need), which no other tenant sees.
+ */
 @RestController
 @RequestMapping("/api/v1/cas")
 class CaController {
 
-  private final CaHierarchy cas;
+  static final String TENANT = "tenant";
 
-  CaController(CaHierarchy cas) {
+  private final CaHierarchy cas;
+  private final IssuingCas issuing;
+
+  CaController(CaHierarchy cas, IssuingCas issuing) {
     this.cas = cas;
+    this.issuing = issuing;
   }
 
   @RequiresRole(Role.VIEWER)
@@ -32,7 +40,8 @@ class CaController {
   List<CaResponse> list(Caller caller) {
     return List.of(
         CaResponse.of(CaHierarchy.ROOT, cas.root()),
-        CaResponse.of(CaHierarchy.ISSUING, cas.issuing()));
+        CaResponse.of(CaHierarchy.ISSUING, cas.issuing()),
+        CaResponse.of(TENANT, issuing.forTenant(caller.tenant()).certificate()));
   }
 
   @RequiresRole(Role.VIEWER)
@@ -42,6 +51,7 @@ class CaController {
         switch (id) {
           case CaHierarchy.ROOT -> List.of(cas.root());
           case CaHierarchy.ISSUING -> cas.chain();
+          case TENANT -> issuing.forTenant(caller.tenant()).chain();
           default -> throw EmsException.notFound(ErrorCode.CA_NOT_FOUND, id);
         };
     return ResponseEntity.ok()

@@ -35,6 +35,7 @@ public class CaHierarchy {
   private final X509Certificate root;
   private final X509Certificate issuing;
   private final PrivateKey issuingKey;
+  private final PrivateKey rootKey;
 
   CaHierarchy(
       JdbcClient jdbc,
@@ -61,11 +62,9 @@ public class CaHierarchy {
         });
     this.root = certificate(jdbc, ROOT);
     this.issuing = certificate(jdbc, ISSUING);
-    this.issuingKey =
-        jdbc.sql("select encrypted_key, key_algorithm from ca where id = ?")
-            .param(ISSUING)
-            .query((rs, n) -> vault.open(rs.getBytes(1), ISSUING, rs.getString(2)))
-            .single();
+    this.issuingKey = key(jdbc, vault, ISSUING);
+    // signs the tenants' issuing CAs (TenantCas), made on each tenant's first need
+    this.rootKey = key(jdbc, vault, ROOT);
     log.info("CA hierarchy loaded: issuing CA {}", issuing.getSubjectX500Principal().getName());
   }
 
@@ -109,6 +108,13 @@ public class CaHierarchy {
         .update();
   }
 
+  private static PrivateKey key(JdbcClient jdbc, KeyVault vault, String id) {
+    return jdbc.sql("select encrypted_key, key_algorithm from ca where id = ?")
+        .param(id)
+        .query((rs, n) -> vault.open(rs.getBytes(1), id, rs.getString(2)))
+        .single();
+  }
+
   private static X509Certificate certificate(JdbcClient jdbc, String id) {
     return jdbc.sql("select certificate from ca where id = ?")
         .param(id)
@@ -129,7 +135,12 @@ public class CaHierarchy {
     return issuingKey;
   }
 
-  /** Issuing CA first, then the root. */
+  /** The root's private key, for the tenants' CAs; never leaves the ca package. */
+  PrivateKey rootKey() {
+    return rootKey;
+  }
+
+  /** The shared issuing CA first, then the root. */
   public List<X509Certificate> chain() {
     return List.of(issuing, root);
   }

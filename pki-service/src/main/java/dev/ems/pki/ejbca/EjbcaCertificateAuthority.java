@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -37,7 +37,9 @@ class EjbcaCertificateAuthority implements CertificateAuthority {
   private final EjbcaClient client;
   private final PkiProperties.Ejbca settings;
   private final byte[] passwordKey;
-  private final AtomicReference<List<X509Certificate>> chain = new AtomicReference<>();
+
+  /** CA name → its chain (the CA first), as EJBCA last answered it. */
+  private final Map<String, List<X509Certificate>> chains = new ConcurrentHashMap<>();
 
   EjbcaCertificateAuthority(PkiProperties properties, JsonMapper json) {
     this.settings = properties.ejbca();
@@ -52,7 +54,7 @@ class EjbcaCertificateAuthority implements CertificateAuthority {
     body.put("password", password(entity));
     body.put("subject_dn", entity.subjectDn());
     body.put("subject_alt_name", subjectAltName(entity));
-    body.put("ca_name", settings.caName());
+    body.put("ca_name", settings.caNameOf(entity.tenant()));
     body.put("certificate_profile_name", settings.certificateProfile());
     body.put("end_entity_profile_name", settings.endEntityProfile());
     body.put("token", "USERGENERATED");
@@ -69,7 +71,7 @@ class EjbcaCertificateAuthority implements CertificateAuthority {
     body.put("certificate_request", pem(csr));
     body.put("certificate_profile_name", settings.certificateProfile());
     body.put("end_entity_profile_name", settings.endEntityProfile());
-    body.put("certificate_authority_name", settings.caName());
+    body.put("certificate_authority_name", settings.caNameOf(entity.tenant()));
     body.put("username", username(entity));
     body.put("password", password(entity));
     body.put("include_chain", true);
@@ -83,7 +85,7 @@ class EjbcaCertificateAuthority implements CertificateAuthority {
     if (!issuers.isEmpty() && issuers.getFirst().equals(certificate)) {
       issuers.removeFirst(); // EJBCA may start the chain with the leaf itself
     }
-    chain.set(List.copyOf(issuers));
+    chains.put(settings.caNameOf(entity.tenant()), List.copyOf(issuers));
     return new IssuedCertificate(certificate, List.copyOf(issuers));
   }
 
@@ -102,26 +104,44 @@ class EjbcaCertificateAuthority implements CertificateAuthority {
 
   @Override
   public List<X509Certificate> chain() {
-    List<X509Certificate> known = chain.get();
+    return chainOfCa(settings.caName());
+  }
+
+  @Override
+  public List<X509Certificate> chain(String tenant) {
+    return chainOfCa(settings.caNameOf(tenant));
+  }
+
+  @Override
+  public List<X509Certificate> chainOf(String tenant, String issuerDn) {
+    List<X509Certificate> tenants = chain(tenant);
+    if (!tenants.isEmpty()
+        && tenants.getFirst().getSubjectX500Principal().getName().equals(issuerDn)) {
+      return tenants;
+    }
+    // issued before the tenant had a CA of its own in the map: the default CA's
+    return chain();
+  }
+
+  private List<X509Certificate> chainOfCa(String caName) {
+    List<X509Certificate> known = chains.get(caName);
     if (known != null) {
       return known;
     }
-    // nothing issued since start: look the CA up by name and download its chain (PEM)
+    // nothing issued by it since start: look the CA up by name and download its chain (PEM)
     JsonNode cas = client.send("GET", "/v1/ca", null);
     for (JsonNode ca : cas.path("certificate_authorities")) {
-      if (settings.caName().equals(ca.path("name").asString())) {
+      if (caName.equals(ca.path("name").asString())) {
         String pem =
             client.text(
                 "/v1/ca/"
                     + EjbcaClient.encode(ca.path("subject_dn").asString())
                     + "/certificate/download");
-        chain.compareAndSet(null, Pem.parseAll(pem));
-        return chain.get();
+        return chains.computeIfAbsent(caName, n -> List.copyOf(Pem.parseAll(pem)));
       }
     }
     throw new dev.ems.platform.web.EmsException(
-        dev.ems.common.error.ErrorCode.PKI_BACKEND_ERROR,
-        "EJBCA does not know the CA " + settings.caName());
+        dev.ems.common.error.ErrorCode.PKI_BACKEND_ERROR, "EJBCA does not know the CA " + caName);
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -67,10 +68,13 @@ class InternalRenewalController {
   @PublicEndpoint(
       "guarded by the internal service credential (InternalKeyFilter), not an operator key")
   @GetMapping("/internal/v1/ca-chain")
-  ResponseEntity<String> chain() {
+  ResponseEntity<String> chain(
+      @RequestParam(required = false) @Size(min = 1, max = 100) String tenant) {
+    // without a tenant (a device not yet known): the shared issuing CA and the root; with the
+    // tenant of a device that authenticated: its tenant's issuing CA and the root (issue 19)
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType("application/pem-certificate-chain"))
-        .body(Pem.chain(ca.chain()));
+        .body(Pem.chain(tenant == null ? ca.chain() : ca.chain(tenant)));
   }
 
   record RenewalRequest(

@@ -1,9 +1,11 @@
 package dev.ems.pki.headend;
 
 import dev.ems.common.error.ErrorCode;
-import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.ca.IssuingCa;
+import dev.ems.pki.ca.IssuingCas;
 import dev.ems.pki.endentity.EndEntity;
 import dev.ems.pki.endentity.EndEntityService;
+import dev.ems.pki.issuance.Certificates;
 import dev.ems.pki.issuance.GeneratedKeys;
 import dev.ems.pki.system.KeyAlgorithm;
 import dev.ems.pki.system.Pem;
@@ -19,20 +21,28 @@ import org.springframework.stereotype.Service;
 /**
  * Makes a tenant's headend bundle: its swanctl configuration and a new certificate and key for the
  * headend (an operator entity {@code CN=ems-mgmt,O=<tenant>} of the tenant, named by pki-service;
- * no operator can put another tenant in {@code O}), with the CA certificates the headend trusts.
- * Every bundle carries a new key; the earlier certificates stay valid until they expire or an
- * operator revokes them (so a running headend keeps working while ops roll the new one out).
+ * no operator can put another tenant in {@code O}), with the CA certificates the headend trusts:
+ * the tenant's issuing CA (issue 19), whose certificates alone the connection accepts, and EMS's
+ * root, which strongSwan needs as the self-signed anchor of that chain. Every bundle carries a new
+ * key; the earlier certificates stay valid until they expire or an operator revokes them (so a
+ * running headend keeps working while ops roll the new one out).
  */
 @Service
 class HeadendBundles {
 
   private final EndEntityService entities;
   private final GeneratedKeys keys;
-  private final CaHierarchy cas;
+  private final IssuingCas cas;
   private final PkiProperties properties;
+  private final Certificates certificates;
 
   HeadendBundles(
-      EndEntityService entities, GeneratedKeys keys, CaHierarchy cas, PkiProperties properties) {
+      EndEntityService entities,
+      GeneratedKeys keys,
+      IssuingCas cas,
+      PkiProperties properties,
+      Certificates certificates) {
+    this.certificates = certificates;
     this.entities = entities;
     this.keys = keys;
     this.cas = cas;
@@ -55,12 +65,19 @@ class HeadendBundles {
           ErrorCode.CONFLICT,
           "This tenant's id cannot name its devices in a swanctl identity (letters, digits, . _ -)");
     }
+    // the tenant's own CA, made now if this is the tenant's first need of it
+    IssuingCa tenantCa = cas.forTenant(tenant);
+    // devices not yet renewed out of the shared CA of earlier releases keep their tunnel until
+    // they renew; a bundle made once none is left trusts the tenant's CA alone
+    boolean sharedCa = certificates.deviceHoldsLiveCertificateOf(tenant, cas.shared().subjectDn());
     HeadendConfig config =
         new HeadendConfig(
             tenant,
             pool,
             innerAddress,
-            revocationBaseUrl == null ? properties.publicUrl() : revocationBaseUrl);
+            revocationBaseUrl == null ? properties.publicUrl() : revocationBaseUrl,
+            tenantCa.crlPath(),
+            sharedCa);
     EndEntity entity = entities.operatorEntity(tenant, entityName(tenant), config.subjectDn());
     if (!new X500Principal(config.subjectDn()).getName().equals(entity.subjectDn())) {
       // the tenant's own operators registered the name first, with another subject
@@ -77,21 +94,29 @@ class HeadendBundles {
     GeneratedKeys.WithKey made = keys.issue(entity, KeyAlgorithm.EC_P256);
     String key = Pem.encode("PRIVATE KEY", made.keys().getPrivate().getEncoded());
     List<BundleFile> files =
-        List.of(
-            new BundleFile("conf.d/" + config.name() + ".conf", "0644", config.render()),
-            new BundleFile(
-                "x509/" + config.certificateFile(),
-                "0644",
-                Pem.certificate(Pem.der(made.issued().certificate()))),
-            new BundleFile("private/" + config.keyFile(), "0600", key),
-            new BundleFile(
-                "x509ca/" + HeadendConfig.ISSUING_CA_FILE,
-                "0644",
-                Pem.certificate(Pem.der(cas.issuing()))),
-            new BundleFile(
-                "x509ca/" + HeadendConfig.ROOT_CA_FILE,
-                "0644",
-                Pem.certificate(Pem.der(cas.root()))));
+        new java.util.ArrayList<>(
+            List.of(
+                new BundleFile("conf.d/" + config.name() + ".conf", "0644", config.render()),
+                new BundleFile(
+                    "x509/" + config.certificateFile(),
+                    "0644",
+                    Pem.certificate(Pem.der(made.issued().certificate()))),
+                new BundleFile("private/" + config.keyFile(), "0600", key),
+                new BundleFile(
+                    "x509ca/" + HeadendConfig.ISSUING_CA_FILE,
+                    "0644",
+                    Pem.certificate(Pem.der(tenantCa.certificate()))),
+                new BundleFile(
+                    "x509ca/" + HeadendConfig.ROOT_CA_FILE,
+                    "0644",
+                    Pem.certificate(Pem.der(cas.root())))));
+    if (sharedCa) {
+      files.add(
+          new BundleFile(
+              "x509ca/" + HeadendConfig.SHARED_CA_FILE,
+              "0644",
+              Pem.certificate(Pem.der(cas.shared().certificate()))));
+    }
     return new Bundle(
         tenant,
         config.name(),

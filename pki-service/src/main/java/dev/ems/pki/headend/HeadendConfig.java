@@ -10,13 +10,17 @@ import java.util.Locale;
  * expect of their own tenant's headend, so a headend certificate of another tenant is refused),
  * devices of this tenant only ({@code remote id = "O=<tenant>, CN=*"}: pki-service puts the tenant
  * in every device subject, {@code CN=<device id>,O=<tenant>}, and strongSwan matches DNs RDN by
- * RDN, in order and number, {@code *} matching any value) authenticated by certificates chaining to
- * EMS's issuing CA with revocation checked against EMS's OCSP responder and CRL ({@code ifuri}: a
- * device certificate whose status EMS cannot confirm is refused; the issuing CA, which names no
- * revocation URI, is not checked — {@code strict} would refuse every device for want of a status of
- * the issuing CA), a virtual IP per device from the tenant's pool, and the headend's inner address
- * as the only thing a device reaches through the tunnel. The proposals are the devices' defaults.
- * Plain text, no Spring: rendered and tested in isolation.
+ * RDN, in order and number, {@code *} matching any value) authenticated by certificates whose chain
+ * runs through the tenant's own issuing CA ({@code cacerts}, issue 19: a certificate of another
+ * tenant's CA fails the chain check even before its identity is looked at; strongSwan takes only a
+ * self-signed certificate as trust anchor, so the bundle carries EMS's root too, and the {@code
+ * cacerts} constraint is what confines the connection to the tenant's CA) with revocation checked
+ * against EMS's OCSP responder and the tenant CA's CRL ({@code ifuri}: a device certificate whose
+ * status EMS cannot confirm is refused; the issuing CA, which names no revocation URI, is not
+ * checked — {@code strict} would refuse every device for want of a status of the issuing CA), a
+ * virtual IP per device from the tenant's pool, and the headend's inner address as the only thing a
+ * device reaches through the tunnel. The proposals are the devices' defaults. Plain text, no
+ * Spring: rendered and tested in isolation.
  *
  * @param tenant the tenant the headend serves
  * @param pool the tenant's virtual IP pool (IPv4 CIDR)
@@ -24,18 +28,39 @@ import java.util.Locale;
  *     ems.mgmt_subnet}, 10.255.0.0/16 by default)
  * @param revocationBaseUrl where the headend reaches pki-service's {@code /pki/v1/crl} and {@code
  *     /pki/v1/ocsp}
+ * @param crlPath the path of the tenant CA's CRL under it ({@code /pki/v1/crl/<CA id>})
+ * @param sharedCa whether the connection also accepts certificates of the shared issuing CA of
+ *     earlier releases: while devices of the tenant still hold one (they move to the tenant's CA
+ *     when they renew); such a device is then told from another tenant's only by its subject's
+ *     {@code O}
  */
-record HeadendConfig(String tenant, String pool, String innerAddress, String revocationBaseUrl) {
+record HeadendConfig(
+    String tenant,
+    String pool,
+    String innerAddress,
+    String revocationBaseUrl,
+    String crlPath,
+    boolean sharedCa) {
 
   /** The headend certificate's common name; its {@code O} is the tenant. */
   static final String HEADEND_CN = "ems-mgmt";
 
-  static final String ISSUING_CA_FILE = "ems-issuing-ca.crt";
+  /** The tenant's issuing CA: the connection's {@code cacerts}. */
+  static final String ISSUING_CA_FILE = "ems-tenant-ca.crt";
+
   static final String ROOT_CA_FILE = "ems-root-ca.crt";
+
+  /** The shared issuing CA of earlier releases, while the tenant's devices still need it. */
+  static final String SHARED_CA_FILE = "ems-shared-ca.crt";
 
   /** Tenant ids that stand as a DN value in swanctl unquoted and unescaped. */
   static final java.util.regex.Pattern SAFE_TENANT =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  HeadendConfig(
+      String tenant, String pool, String innerAddress, String revocationBaseUrl, String crlPath) {
+    this(tenant, pool, innerAddress, revocationBaseUrl, crlPath, false);
+  }
 
   HeadendConfig {
     if (!SAFE_TENANT.matcher(tenant).matches()) {
@@ -84,8 +109,8 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
     return """
         # EMS management tunnel headend of tenant %1$s, rendered by EMS (pki-service); its certificate names the tenant,
         # and the tenant's devices accept no other headend (their swanctl file: remote id = "O=<tenant>, CN=ems-mgmt").
-        # Devices of this tenant only (O=<tenant> in the certificate's subject) connect with IKEv2 and their EMS device certificate (checked against EMS's OCSP
-        # responder and CRL on every authentication; unconfirmed status: refused), get an address from %2$s and reach %3$s.
+        # Devices of this tenant only (O=<tenant> in the certificate's subject, issued by the tenant's own EMS CA) connect with IKEv2 and their EMS device certificate
+        # (checked against EMS's OCSP responder and CRL on every authentication; unconfirmed status: refused), get an address from %2$s and reach %3$s.
         connections {
         \t%4$s {
         \t\tversion = 2
@@ -101,7 +126,7 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
         \t\tremote {
         \t\t\tauth = pubkey
         \t\t\tid = "%9$s"
-        \t\t\tcacerts = %7$s
+        \t\t\tcacerts = %11$s
         \t\t\trevocation = ifuri
         \t\t}
         \t\tchildren {
@@ -119,12 +144,12 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
         \t}
         }
         authorities {
-        \tems-issuing-ca {
+        \tems-tenant-ca {
         \t\tcacert = %7$s
         \t\tocsp_uris = %8$s/pki/v1/ocsp
-        \t\tcrl_uris = %8$s/pki/v1/crl
+        \t\tcrl_uris = %8$s%10$s
         \t}
-        }
+        %12$s}
         """
         .formatted(
             tenant,
@@ -135,7 +160,16 @@ record HeadendConfig(String tenant, String pool, String innerAddress, String rev
             localId(),
             ISSUING_CA_FILE,
             stripSlash(revocationBaseUrl),
-            remoteId());
+            remoteId(),
+            crlPath,
+            sharedCa ? ISSUING_CA_FILE + ", " + SHARED_CA_FILE : ISSUING_CA_FILE,
+            sharedCa
+                ? "\tems-shared-ca {\n\t\tcacert = %s\n\t\tocsp_uris = %s/pki/v1/ocsp\n\t\tcrl_uris = %s/pki/v1/crl\n\t}\n"
+                    .formatted(
+                        SHARED_CA_FILE,
+                        stripSlash(revocationBaseUrl),
+                        stripSlash(revocationBaseUrl))
+                : "");
   }
 
   private static String stripSlash(String url) {

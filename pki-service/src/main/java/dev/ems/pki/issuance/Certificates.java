@@ -94,6 +94,20 @@ public class Certificates {
   }
 
   /** Any tenant's certificate: for OCSP, whose callers are anonymous relying parties. */
+  /**
+   * Whether a device of the tenant still holds a live certificate of that issuer (issue 19: devices
+   * not yet renewed out of the shared issuing CA).
+   */
+  public boolean deviceHoldsLiveCertificateOf(String tenant, String issuerDn) {
+    return jdbc.sql(
+            "select exists (select 1 from certificate c join end_entity e on e.id ="
+                + " c.end_entity_id where c.tenant_id = ? and c.issuer_dn = ? and c.status ="
+                + " 'VALID' and c.not_after > now() and e.kind = 'DEVICE')")
+        .params(tenant, issuerDn)
+        .query(Boolean.class)
+        .single();
+  }
+
   public Optional<CertificateRecord> findAnyTenant(String serial) {
     return jdbc.sql("select " + COLUMNS + " from certificate where serial = ?")
         .param(serial)

@@ -146,7 +146,7 @@ public class IssuanceService {
   }
 
   private Issued reload(CertificateRecord record) {
-    List<X509Certificate> chain = ca.chain();
+    List<X509Certificate> chain = ca.chainOf(record.tenant(), record.issuerDn());
     return new Issued(record, Pem.parse(record.der()), chain);
   }
 

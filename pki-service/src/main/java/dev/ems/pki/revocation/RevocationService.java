@@ -64,7 +64,7 @@ public class RevocationService {
           "serial");
     }
     CertificateRecord revoked = revokeOne(c, reason);
-    crls.regenerate();
+    crls.regenerateFor(List.of(c.issuerDn()));
     return revoked;
   }
 
@@ -72,13 +72,13 @@ public class RevocationService {
   @Transactional
   public List<String> revokeAllOf(EndEntity entity, RevocationReason reason) {
     List<String> serials = new ArrayList<>();
+    List<String> issuers = new ArrayList<>();
     for (CertificateRecord c : certificates.liveOf(entity.id())) {
       revokeOne(c, reason);
       serials.add(c.serial());
+      issuers.add(c.issuerDn());
     }
-    if (!serials.isEmpty()) {
-      crls.regenerate();
-    }
+    crls.regenerateFor(issuers);
     return serials;
   }
 
@@ -89,15 +89,15 @@ public class RevocationService {
   @Transactional
   public List<String> supersedeAllBut(EndEntity entity, String current) {
     List<String> serials = new ArrayList<>();
+    List<String> issuers = new ArrayList<>();
     for (CertificateRecord c : certificates.liveOf(entity.id())) {
       if (!c.serial().equals(current)) {
         revokeOne(c, RevocationReason.superseded);
         serials.add(c.serial());
+        issuers.add(c.issuerDn());
       }
     }
-    if (!serials.isEmpty()) {
-      crls.regenerate();
-    }
+    crls.regenerateFor(issuers);
     return serials;
   }
 
@@ -109,15 +109,15 @@ public class RevocationService {
   @Transactional
   public List<String> supersedeOlderThan(CertificateRecord current) {
     List<String> serials = new ArrayList<>();
+    List<String> issuers = new ArrayList<>();
     for (CertificateRecord c : certificates.liveOf(current.endEntityId())) {
       if (!c.serial().equals(current.serial()) && c.issuedAt().isBefore(current.issuedAt())) {
         revokeOne(c, RevocationReason.superseded);
         serials.add(c.serial());
+        issuers.add(c.issuerDn());
       }
     }
-    if (!serials.isEmpty()) {
-      crls.regenerate();
-    }
+    crls.regenerateFor(issuers);
     return serials;
   }
 

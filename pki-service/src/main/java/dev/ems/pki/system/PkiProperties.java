@@ -76,7 +76,13 @@ public record PkiProperties(
    */
   public record Profile(@NotNull Duration validity) {}
 
-  /** EJBCA REST API v1 with client-certificate authentication. */
+  /**
+   * EJBCA REST API v1 with client-certificate authentication.
+   *
+   * @param caName the EJBCA CA that issues for tenants without an entry in {@code tenantCaNames}
+   * @param tenantCaNames tenant id → the EJBCA CA that issues that tenant's certificates (issue 19:
+   *     a CA per tenant, made in EJBCA by its admin; pki-service does not create CAs there)
+   */
   public record Ejbca(
       String baseUrl,
       String keyStore,
@@ -84,7 +90,18 @@ public record PkiProperties(
       String trustStore,
       String trustStorePassword,
       String caName,
+      Map<String, String> tenantCaNames,
       String certificateProfile,
       String endEntityProfile,
-      Duration timeout) {}
+      Duration timeout) {
+
+    public Ejbca {
+      tenantCaNames = tenantCaNames == null ? Map.of() : Map.copyOf(tenantCaNames);
+    }
+
+    /** The EJBCA CA that issues this tenant's certificates. */
+    public String caNameOf(String tenant) {
+      return tenantCaNames.getOrDefault(tenant, caName);
+    }
+  }
 }

@@ -46,6 +46,65 @@ class EjbcaIT {
     registry.add("pki.ejbca.key-store-password", () -> EjbcaStub.PASSWORD);
     registry.add("pki.ejbca.trust-store", () -> ejbca.trustStore.toString());
     registry.add("pki.ejbca.trust-store-password", () -> EjbcaStub.PASSWORD);
+    registry.add("pki.ejbca.ca-name", () -> EjbcaStub.CA_NAME);
+    registry.add("pki.ejbca.tenant-ca-names.ejbca-b", () -> EjbcaStub.TENANT_CA_NAME);
+  }
+
+  @Autowired dev.ems.platform.security.ApiKeys keys;
+
+  /**
+   * Issue 19: a tenant mapped to an EJBCA CA of its own ({@code pki.ejbca.tenant-ca-names}) has its
+   * entities registered with that CA and its certificates issued, chained and revoked by it; other
+   * tenants keep the default CA.
+   */
+  @Test
+  void aTenantMappedToItsOwnEjbcaCaIsIssuedByIt() throws Exception {
+    String admin =
+        dev.ems.pki.PkiTestSupport.operatorOf(
+            keys, "ejbca-b", dev.ems.platform.security.Role.ADMIN);
+    String entity = java.util.UUID.randomUUID().toString();
+    mvc.perform(
+            post("/api/v1/end-entities")
+                .header("Authorization", admin)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    json.writeValueAsString(
+                        Map.of(
+                            "name",
+                            entity,
+                            "subjectDn",
+                            "CN=" + entity + ",O=ejbca-b",
+                            "certificateProfile",
+                            "device"))))
+        .andExpect(status().isCreated());
+    assertThat(ejbca.users.get("ems-ejbca-b-" + entity).get("ca_name").asString())
+        .isEqualTo(EjbcaStub.TENANT_CA_NAME);
+    String body =
+        mvc.perform(
+                post("/api/v1/end-entities/" + entity + "/certificates")
+                    .header("Authorization", admin)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content(json.writeValueAsString(Map.of("csr", TestCsrs.p256("CN=x")))))
+            .andExpect(status().isCreated())
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    var issued = json.readTree(body);
+    X509Certificate cert = certificates(issued.get("certificatePem").asString()).getFirst();
+    assertThat(cert.getIssuerX500Principal().getName()).isEqualTo(EjbcaStub.TENANT_CA_DN);
+    var chain = certificates(issued.get("chainPem").asString());
+    assertThat(chain).hasSize(1);
+    assertThat(chain.getFirst().getSubjectX500Principal().getName())
+        .isEqualTo(EjbcaStub.TENANT_CA_DN);
+    cert.verify(chain.getFirst().getPublicKey());
+    String serial = issued.get("serial").asString();
+    mvc.perform(
+            post("/api/v1/certificates/" + serial + "/revoke")
+                .header("Authorization", admin)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"reason\":\"keyCompromise\"}"))
+        .andExpect(status().isOk());
+    assertThat(ejbca.revoked).containsEntry(serial.toUpperCase(), "KEY_COMPROMISE");
   }
 
   @AfterAll

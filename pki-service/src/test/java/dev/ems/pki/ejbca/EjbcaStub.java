@@ -49,6 +49,12 @@ final class EjbcaStub implements AutoCloseable {
 
   static final String PREFIX = "/ejbca/ejbca-rest-api";
   static final String CA_DN = "CN=Stub EJBCA Issuing CA,O=Stub";
+  static final String CA_NAME = "ManagementCA";
+
+  /** A second CA (issue 19: a tenant's own CA in EJBCA, made there by its admin). */
+  static final String TENANT_CA_DN = "CN=Stub EJBCA Tenant B CA,O=Stub";
+
+  static final String TENANT_CA_NAME = "TenantBCA";
   static final String PASSWORD = "changeit";
 
   final Path clientKeyStore;
@@ -59,10 +65,20 @@ final class EjbcaStub implements AutoCloseable {
   private final JsonMapper json = JsonMapper.builder().build();
   private final KeyPair caKeys = TestCsrs.ec("secp256r1");
   private final X509Certificate ca;
+  private final KeyPair tenantCaKeys = TestCsrs.ec("secp256r1");
+  private final X509Certificate tenantCa;
   private final HttpsServer server;
 
   EjbcaStub(Path dir) throws Exception {
     ca = sign(new X500Principal(CA_DN), caKeys.getPublic(), true, null);
+    tenantCa =
+        sign(
+            new X500Principal(TENANT_CA_DN),
+            tenantCaKeys.getPublic(),
+            true,
+            null,
+            new X500Principal(TENANT_CA_DN),
+            tenantCaKeys);
     KeyPair serverKeys = TestCsrs.ec("secp256r1");
     X509Certificate serverCert =
         sign(new X500Principal("CN=localhost"), serverKeys.getPublic(), false, "localhost");
@@ -148,13 +164,31 @@ final class EjbcaStub implements AutoCloseable {
       error(exchange, 400, "Wrong username or password");
       return;
     }
+    // EJBCA issues from the CA named in the request, which must be the end entity's CA
+    String caName = body.path("certificate_authority_name").asString();
+    if (!caName.equals(user.path("ca_name").asString())) {
+      error(exchange, 400, "CA " + caName + " is not the end entity's CA");
+      return;
+    }
+    boolean tenants = TENANT_CA_NAME.equals(caName);
+    if (!tenants && !CA_NAME.equals(caName)) {
+      error(exchange, 404, "CA with name " + caName + " doesn't exist.");
+      return;
+    }
+    X509Certificate issuer = tenants ? tenantCa : ca;
     String pem = body.get("certificate_request").asString();
     byte[] der =
         Base64.getMimeDecoder()
             .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     var csr = new JcaPKCS10CertificationRequest(new PKCS10CertificationRequest(der));
     X509Certificate cert =
-        sign(new X500Principal(user.get("subject_dn").asString()), csr.getPublicKey(), false, null);
+        sign(
+            new X500Principal(user.get("subject_dn").asString()),
+            csr.getPublicKey(),
+            false,
+            null,
+            issuer.getSubjectX500Principal(),
+            tenants ? tenantCaKeys : caKeys);
     var encoder = Base64.getEncoder();
     respond(
         exchange,
@@ -163,7 +197,7 @@ final class EjbcaStub implements AutoCloseable {
             "certificate", encoder.encodeToString(cert.getEncoded()),
             "serial_number", cert.getSerialNumber().toString(16).toUpperCase(),
             "response_format", "DER",
-            "certificate_chain", List.of(encoder.encodeToString(ca.getEncoded()))));
+            "certificate_chain", List.of(encoder.encodeToString(issuer.getEncoded()))));
   }
 
   private void revoke(HttpExchange exchange, String path, String query) throws Exception {
@@ -171,7 +205,8 @@ final class EjbcaStub implements AutoCloseable {
     String issuer = URLDecoder.decode(parts[3], StandardCharsets.UTF_8);
     String serial = parts[4];
     String reason = query == null ? "UNSPECIFIED" : query.replace("reason=", "");
-    if (!issuer.equals(ca.getSubjectX500Principal().getName())) {
+    if (!issuer.equals(ca.getSubjectX500Principal().getName())
+        && !issuer.equals(tenantCa.getSubjectX500Principal().getName())) {
       error(exchange, 404, "CA with DN: " + issuer + " does not exist.");
       return;
     }
@@ -211,10 +246,21 @@ final class EjbcaStub implements AutoCloseable {
   private X509Certificate sign(
       X500Principal subject, java.security.PublicKey key, boolean isCa, String dns)
       throws Exception {
+    return sign(subject, key, isCa, dns, isCa ? subject : new X500Principal(CA_DN), caKeys);
+  }
+
+  private X509Certificate sign(
+      X500Principal subject,
+      java.security.PublicKey key,
+      boolean isCa,
+      String dns,
+      X500Principal issuer,
+      KeyPair issuerKeys)
+      throws Exception {
     Instant now = Instant.now();
     var builder =
         new JcaX509v3CertificateBuilder(
-                isCa ? subject : new X500Principal(CA_DN),
+                issuer,
                 BigInteger.valueOf(now.toEpochMilli())
                     .add(BigInteger.valueOf(System.nanoTime() & 0xffffff)),
                 Date.from(now.minus(1, ChronoUnit.HOURS)),
@@ -231,7 +277,7 @@ final class EjbcaStub implements AutoCloseable {
     return new JcaX509CertificateConverter()
         .getCertificate(
             builder.build(
-                new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
   }
 
   private static Path store(Path file, PrivateKey key, X509Certificate cert) throws Exception {

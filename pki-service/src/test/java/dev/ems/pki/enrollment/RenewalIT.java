@@ -139,6 +139,38 @@ class RenewalIT {
     assertThat(count(other)).isEqualTo(1);
   }
 
+  @Autowired dev.ems.pki.ca.IssuingCas cas;
+
+  /**
+   * Issue 19: a device whose certificate the shared issuing CA issued (before tenants had CAs of
+   * their own) renews with it and gets a certificate of its tenant's CA, with that chain.
+   */
+  @Test
+  void aCertificateOfTheSharedCaRenewsIntoTheTenantsCa() throws Exception {
+    String device = device();
+    enrolled(device);
+    var legacy =
+        dev.ems.pki.SharedCaCertificates.issue(
+            cas, jdbc, "default", device, TestCsrs.ec("secp256r1"));
+    JsonNode renewed =
+        body(
+            renew(
+                SERVICE,
+                device,
+                dev.ems.pki.system.Pem.certificate(legacy.getEncoded()),
+                TestCsrs.p256("CN=x")));
+    var certificate =
+        PkiTestSupport.certificates(renewed.get("certificatePem").asString()).getFirst();
+    var chain = PkiTestSupport.certificates(renewed.get("chainPem").asString());
+    var tenantCa = cas.forTenant("default");
+    assertThat(certificate.getIssuerX500Principal())
+        .isEqualTo(tenantCa.certificate().getSubjectX500Principal());
+    assertThat(legacy.getIssuerX500Principal())
+        .isEqualTo(cas.shared().certificate().getSubjectX500Principal());
+    certificate.verify(tenantCa.certificate().getPublicKey());
+    assertThat(chain).containsExactly(tenantCa.certificate(), cas.root());
+  }
+
   @Test
   void theCaChainIsServedToServicesOnly() throws Exception {
     var chain =
@@ -149,6 +181,18 @@ class RenewalIT {
             .getContentAsString();
     assertThat(PkiTestSupport.certificates(chain)).hasSize(2);
     mvc.perform(get("/internal/v1/ca-chain")).andExpect(status().isUnauthorized());
+    // a device's own tenant's chain (issue 19), for EST cacerts asked with its certificate
+    var tenants =
+        mvc.perform(
+                get("/internal/v1/ca-chain")
+                    .param("tenant", "default")
+                    .header("Authorization", SERVICE))
+            .andExpect(status().isOk())
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    assertThat(PkiTestSupport.certificates(tenants))
+        .containsExactly(cas.forTenant("default").certificate(), cas.root());
   }
 
   private static String csr() {

@@ -331,16 +331,35 @@ class IssuanceIT {
         .andExpect(jsonPath("$.status").value("VALID"));
   }
 
+  private static String chain(MockMvc mvc) throws Exception {
+    return mvc.perform(get("/api/v1/cas/issuing/chain").header("Authorization", ADMIN))
+        .andReturn()
+        .getResponse()
+        .getContentAsString();
+  }
+
   @Test
   void casAreListedAndTheirChainsDownloadableButNeverTheirKeys() throws Exception {
     String list =
         mvc.perform(get("/api/v1/cas").header("Authorization", ADMIN))
             .andExpect(status().isOk())
-            .andExpect(jsonPath("$.length()").value(2))
+            .andExpect(jsonPath("$.length()").value(3))
+            .andExpect(jsonPath("$[2].id").value("tenant"))
             .andReturn()
             .getResponse()
             .getContentAsString();
     assertThat(list).doesNotContainIgnoringCase("private").doesNotContain("encrypted");
+    // the caller's own tenant's issuing CA (issue 19), under EMS's root
+    String tenantChain =
+        mvc.perform(get("/api/v1/cas/tenant/chain").header("Authorization", ADMIN))
+            .andExpect(status().isOk())
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    assertThat(certificates(tenantChain)).hasSize(2);
+    assertThat(certificates(tenantChain).get(1)).isEqualTo(certificates(chain(mvc)).get(1));
+    assertThat(certificates(tenantChain).get(0).getSubjectX500Principal().getName())
+        .contains("OU=");
     String chain =
         mvc.perform(get("/api/v1/cas/issuing/chain").header("Authorization", ADMIN))
             .andExpect(status().isOk())

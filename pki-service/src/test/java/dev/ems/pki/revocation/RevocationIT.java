@@ -16,7 +16,10 @@ import dev.ems.common.event.CertificateIssued;
 import dev.ems.common.event.CertificateRevoked;
 import dev.ems.common.event.Topics;
 import dev.ems.embedded.TestEvents;
+import dev.ems.pki.SharedCaCertificates;
 import dev.ems.pki.TestCsrs;
+import dev.ems.pki.ca.IssuingCas;
+import dev.ems.pki.system.Pem;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URLEncoder;
@@ -24,9 +27,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.CertificateID;
@@ -41,6 +49,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 
@@ -51,6 +60,8 @@ class RevocationIT {
   static final String SPLIT = "(?<=-----END CERTIFICATE-----\n)";
 
   @Autowired MockMvc mvc;
+  @Autowired IssuingCas cas;
+  @Autowired JdbcClient jdbc;
   @LocalServerPort int port;
 
   @Test
@@ -69,8 +80,11 @@ class RevocationIT {
         .andExpect(jsonPath("$.status").value("REVOKED"))
         .andExpect(jsonPath("$.reason").value("keyCompromise"));
 
+    // the tenant's issuing CA's own CRL (issue 19), where the certificate says it is
+    String crlPath = crlPath(PkiCerts.parse(bad.get("certificatePem").asString()));
+    assertThat(crlPath).startsWith("/pki/v1/crl/tenant-");
     byte[] crlDer =
-        mvc.perform(get("/pki/v1/crl"))
+        mvc.perform(get(crlPath))
             .andExpect(status().isOk())
             .andReturn()
             .getResponse()
@@ -85,7 +99,7 @@ class RevocationIT {
         .isNull();
 
     String crlPem =
-        mvc.perform(get("/pki/v1/crl").param("format", "pem"))
+        mvc.perform(get(crlPath).param("format", "pem"))
             .andReturn()
             .getResponse()
             .getContentAsString();
@@ -128,6 +142,88 @@ class RevocationIT {
             "-url",
             url);
     assertThat(ocspGood.output()).contains("Response verify OK").contains("good.pem: good");
+  }
+
+  /**
+   * Issue 19: certificates the shared issuing CA issued before tenants had CAs of their own stay
+   * revocable: on the shared CA's CRL at {@code /pki/v1/crl}, answered by OCSP signed by that CA,
+   * while a tenant CA's certificate is on its own CRL only. Unknown CRLs are 404 problems.
+   */
+  @Test
+  void certificatesOfTheSharedCaStayOnItsCrlAndOcspBesideTheTenantCas(@TempDir Path dir)
+      throws Exception {
+    String entity = newEntity(mvc);
+    X509Certificate legacy =
+        SharedCaCertificates.issue(cas, jdbc, "default", entity, TestCsrs.ec("secp256r1"));
+    JsonNode current = issue(mvc, entity, TestCsrs.p256("CN=a"));
+    String legacySerial = legacy.getSerialNumber().toString(16);
+    revoke(legacySerial, "keyCompromise").andExpect(status().isOk());
+    revoke(current.get("serial").asString(), "superseded").andExpect(status().isOk());
+
+    X509CRL shared = crl("/pki/v1/crl");
+    shared.verify(cas.shared().certificate().getPublicKey());
+    assertThat(shared.getRevokedCertificate(legacy.getSerialNumber())).isNotNull();
+    assertThat(shared.getRevokedCertificate(new BigInteger(current.get("serial").asString(), 16)))
+        .isNull();
+    X509CRL tenants = crl(crlPath(PkiCerts.parse(current.get("certificatePem").asString())));
+    tenants.verify(cas.forTenant("default").certificate().getPublicKey());
+    assertThat(tenants.getRevokedCertificate(legacy.getSerialNumber())).isNull();
+    assertThat(tenants.getRevokedCertificate(new BigInteger(current.get("serial").asString(), 16)))
+        .isNotNull();
+
+    write(dir, "shared.pem", Pem.certificate(cas.shared().certificate().getEncoded()));
+    write(dir, "root.pem", Pem.certificate(cas.root().getEncoded()));
+    write(dir, "legacy.pem", Pem.certificate(legacy.getEncoded()));
+    var ocsp =
+        openssl(
+            dir,
+            "ocsp",
+            "-issuer",
+            "shared.pem",
+            "-CAfile",
+            "root.pem",
+            "-cert",
+            "legacy.pem",
+            "-url",
+            "http://localhost:" + port + "/pki/v1/ocsp");
+    assertThat(ocsp.output())
+        .contains("Response verify OK")
+        .contains("legacy.pem: revoked")
+        .contains("keyCompromise");
+
+    for (String unknown : List.of("/pki/v1/crl/root", "/pki/v1/crl/tenant-nope", "/pki/v1/crl/x")) {
+      mvc.perform(get(unknown))
+          .andExpect(status().isNotFound())
+          .andExpect(jsonPath("$.code").value("ca-not-found"));
+    }
+  }
+
+  private X509CRL crl(String path) throws Exception {
+    byte[] der =
+        mvc.perform(get(path))
+            .andExpect(status().isOk())
+            .andReturn()
+            .getResponse()
+            .getContentAsByteArray();
+    return (X509CRL)
+        CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+  }
+
+  /** The path of the certificate's CRL distribution point. */
+  static String crlPath(X509Certificate certificate) throws Exception {
+    var points =
+        CRLDistPoint.getInstance(
+            org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                    certificate.getExtensionValue(Extension.cRLDistributionPoints.getId()))
+                .getOctets());
+    String url =
+        ((org.bouncycastle.asn1.ASN1String)
+                GeneralNames.getInstance(
+                        points.getDistributionPoints()[0].getDistributionPoint().getName())
+                    .getNames()[0]
+                    .getName())
+            .getString();
+    return java.net.URI.create(url).getPath();
   }
 
   @Test
