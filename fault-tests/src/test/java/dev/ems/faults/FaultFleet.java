@@ -79,16 +79,22 @@ final class FaultFleet {
           new SimulatedDevice(
               HttpClient.newHttpClient(), faults.deviceApi(i % 2), serial, "X-SSL-Client-Cert");
       String token = created.get("bootstrapToken").asString();
-      await().atMost(Duration.ofSeconds(60)).until(() -> sim.enroll(token) == 200);
+      // a timeout or a 503 is "not yet" on a loaded machine, as it is for a real device
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .ignoreExceptionsInstanceOf(java.io.IOException.class)
+          .until(() -> sim.enroll(token) == 200);
       devices.add(new Device(id, sim, new AtomicLong(1)));
     }
     for (Device d : devices) {
       String features = "/api/v1/devices/" + d.id() + "/features";
       await()
-          .atMost(Duration.ofSeconds(60))
+          .atMost(Duration.ofSeconds(180))
+          .ignoreExceptionsInstanceOf(java.io.IOException.class)
           .until(() -> call("GET", "tw-service", features, null).statusCode() == 200);
       await()
-          .atMost(Duration.ofSeconds(60))
+          .atMost(Duration.ofSeconds(180))
+          .ignoreExceptionsInstanceOf(java.io.IOException.class)
           .until(
               () ->
                   call("GET", "diagnostic-service", "/api/v1/devices/" + d.id() + "/checks", null)

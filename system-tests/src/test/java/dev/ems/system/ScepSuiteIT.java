@@ -64,7 +64,7 @@ class ScepSuiteIT {
     String deviceId = device.get("id").asString();
     Client client = new Client(URI.create(scepUrl()).toURL(), new OptimisticCertificateVerifier());
     var ra =
-        client.getCaCertificate().getCertificates(null).stream()
+        caCertificates(client).getCertificates(null).stream()
             .map(X509Certificate.class::cast)
             .filter(c -> c.getSubjectX500Principal().getName().equals("CN=EMS SCEP RA"))
             .findFirst()
@@ -74,13 +74,17 @@ class ScepSuiteIT {
     KeyPair keys = rsa();
     X509Certificate self = selfSigned(keys, serial);
     EnrollmentResponse wrong =
-        client.enrol(self, keys.getPrivate(), csr(keys, serial, "emsbt_" + UUID.randomUUID()));
+        busyAgain(
+            () ->
+                client.enrol(
+                    self, keys.getPrivate(), csr(keys, serial, "emsbt_" + UUID.randomUUID())));
     assertThat(wrong.getFailInfo()).isEqualTo(FailInfo.badRequest);
 
     EnrollmentResponse enrolled =
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
+            .ignoreExceptionsInstanceOf(org.jscep.client.ClientException.class)
             .until(
                 () ->
                     client.enrol(
@@ -133,12 +137,14 @@ class ScepSuiteIT {
     String serial = "SCEP-C-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
     JsonNode device = device(serial);
     var raCertificate =
-        new Client(URI.create(scepUrl()).toURL(), new OptimisticCertificateVerifier())
-            .getCaCertificate().getCertificates(null).stream()
-                .map(X509Certificate.class::cast)
-                .filter(c -> c.getSubjectX500Principal().getName().equals("CN=EMS SCEP RA"))
-                .findFirst()
-                .orElseThrow();
+        caCertificates(
+                new Client(URI.create(scepUrl()).toURL(), new OptimisticCertificateVerifier()))
+            .getCertificates(null)
+            .stream()
+            .map(X509Certificate.class::cast)
+            .filter(c -> c.getSubjectX500Principal().getName().equals("CN=EMS SCEP RA"))
+            .findFirst()
+            .orElseThrow();
     String fingerprint =
         HexFormat.of()
             .formatHex(MessageDigest.getInstance("SHA-256").digest(raCertificate.getEncoded()));
@@ -220,5 +226,18 @@ class ScepSuiteIT {
 
   private static String deviceApi() {
     return "http://127.0.0.1:" + suite.port("device-api");
+  }
+
+  /** GetCACert, asked again while pki-service answers 503 (busy, Retry-After), as a client does. */
+  private static java.security.cert.CertStore caCertificates(Client client) {
+    return busyAgain(client::getCaCertificate);
+  }
+
+  private static <T> T busyAgain(java.util.concurrent.Callable<T> call) {
+    return await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptionsInstanceOf(org.jscep.client.ClientException.class)
+        .until(call, java.util.Objects::nonNull);
   }
 }
