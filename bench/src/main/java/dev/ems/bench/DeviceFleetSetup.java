@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code fleet.lua} (wrk: certificate headers and ETags), {@code cert-header.txt} and {@code
  * etag.txt} of device 0 (h2load), and {@code config.json} = device 0's bundle bytes (nginx).
  *
- * <p>Usage: {@code DeviceFleetSetup <out-dir> <devices> <admin-key>}.
+ * <p>Usage: {@code DeviceFleetSetup <out-dir> <devices> <admin-key>}; {@code EMS_SC_URL} and {@code
+ * EMS_DEVICE_API_URL} move the services from their default ports.
  */
 public final class DeviceFleetSetup {
 
@@ -53,9 +54,7 @@ public final class DeviceFleetSetup {
       var device = json.readTree(created.body());
       http.send(
           DeviceSimulator.operator(
-              sc + "/api/v1/devices/"
-                  + device.get("id").asString()
-                  + "/config-requests",
+              sc + "/api/v1/devices/" + device.get("id").asString() + "/config-requests",
               key,
               "{\"variables\":{\"timezone\":\"Europe/Berlin\"}}"),
           HttpResponse.BodyHandlers.ofString());
