@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code fleet.lua} (wrk: certificate headers and ETags), {@code cert-header.txt} and {@code
  * etag.txt} of device 0 (h2load), and {@code config.json} = device 0's bundle bytes (nginx).
  *
- * <p>Usage: {@code DeviceFleetSetup <out-dir> <devices> <admin-key>}.
+ * <p>Usage: {@code DeviceFleetSetup <out-dir> <devices> <admin-key>}; {@code EMS_SC_URL} and {@code
+ * EMS_DEVICE_API_URL} move the services from their default ports.
  */
 public final class DeviceFleetSetup {
 
@@ -29,6 +30,9 @@ public final class DeviceFleetSetup {
     Path out = Path.of(args[0]);
     int n = Integer.parseInt(args[1]);
     String key = args[2];
+    // another suite may hold the default ports on a shared machine (bench/heartbeats.sh moves them)
+    String sc = System.getenv().getOrDefault("EMS_SC_URL", "http://127.0.0.1:8081");
+    String api = System.getenv().getOrDefault("EMS_DEVICE_API_URL", "http://127.0.0.1:8080");
     Files.createDirectories(out);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     JsonMapper json = new JsonMapper();
@@ -39,7 +43,7 @@ public final class DeviceFleetSetup {
       var created =
           http.send(
               DeviceSimulator.operator(
-                  "http://127.0.0.1:8081/api/v1/devices",
+                  sc + "/api/v1/devices",
                   key,
                   "{\"serial\":\""
                       + serial
@@ -50,13 +54,11 @@ public final class DeviceFleetSetup {
       var device = json.readTree(created.body());
       http.send(
           DeviceSimulator.operator(
-              "http://127.0.0.1:8081/api/v1/devices/"
-                  + device.get("id").asString()
-                  + "/config-requests",
+              sc + "/api/v1/devices/" + device.get("id").asString() + "/config-requests",
               key,
               "{\"variables\":{\"timezone\":\"Europe/Berlin\"}}"),
           HttpResponse.BodyHandlers.ofString());
-      var sim = new SimulatedDevice(http, "http://127.0.0.1:8080", serial, "X-SSL-Client-Cert");
+      var sim = new SimulatedDevice(http, api, serial, "X-SSL-Client-Cert");
       String token = device.get("bootstrapToken").asString();
       for (int attempt = 0; attempt(sim::enroll, token) != 200; attempt++) {
         if (attempt > 30) {
@@ -78,7 +80,7 @@ public final class DeviceFleetSetup {
         Files.writeString(out.resolve("etag.txt"), etags.get(0));
         var raw =
             http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/device/v1/config"))
+                HttpRequest.newBuilder(URI.create(api + "/device/v1/config"))
                     .header("X-SSL-Client-Cert", certs.get(0))
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
