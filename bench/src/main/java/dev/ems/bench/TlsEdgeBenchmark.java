@@ -86,12 +86,22 @@ public final class TlsEdgeBenchmark {
     KeyPair issuing = p256();
     X509Certificate issuingCert =
         cert(
-            "CN=TLS bench Issuing CA", issuing.getPublic(), "CN=TLS bench Root CA", root, true, 0,
+            "CN=TLS bench Issuing CA",
+            issuing.getPublic(),
+            "CN=TLS bench Root CA",
+            root,
+            true,
+            0,
             null);
     KeyPair server = p256();
     X509Certificate serverCert =
         cert(
-            "CN=localhost", server.getPublic(), "CN=TLS bench Issuing CA", issuing, false, -1,
+            "CN=localhost",
+            server.getPublic(),
+            "CN=TLS bench Issuing CA",
+            issuing,
+            false,
+            -1,
             KeyPurposeId.id_kp_serverAuth);
     KeyPair client = p256();
     X509Certificate clientCert = device(0, client.getPublic(), issuing);
@@ -196,7 +206,9 @@ public final class TlsEdgeBenchmark {
         label,
         devices,
         ok.length,
-        ok.length == devices ? secs(ok[ok.length - 1]) : "never (" + (devices - ok.length) + " lost)",
+        ok.length == devices
+            ? secs(ok[ok.length - 1])
+            : "never (" + (devices - ok.length) + " lost)",
         ok.length == 0 ? "-" : secs(ok[(int) (ok.length * 0.50)]),
         ok.length == 0 ? "-" : secs(ok[Math.min(ok.length - 1, (int) (ok.length * 0.99))]),
         ok.length == 0 ? "-" : secs(ok[ok.length - 1]),
@@ -316,8 +328,7 @@ public final class TlsEdgeBenchmark {
   }
 
   private static PrivateKey readKey(Path p) throws Exception {
-    String b64 =
-        Files.readString(p).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    String b64 = Files.readString(p).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     return KeyFactory.getInstance("EC")
         .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
   }
