@@ -1,10 +1,17 @@
 package dev.ems.device.command;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
@@ -16,6 +23,16 @@ import tools.jackson.databind.json.JsonMapper;
  * later heartbeat's {@code acknowledgedCommands} or by posting its check result — so a response
  * lost on the way to the device loses nothing. Devices run a command once per id. Expired commands
  * are never handed out, and a result for one is refused.
+ *
+ * <p>Nearly every heartbeat comes from a device with no command waiting, and asking the database
+ * for each cost more than half of device-api's CPU per heartbeat ({@code bench/heartbeats.sh}: the
+ * pending-command {@code update … returning} on every heartbeat). So each replica keeps the set of
+ * devices that have an unacknowledged, unexpired command, and a heartbeat that acknowledges nothing
+ * from a device outside it is answered without the database. The set is read again from the
+ * database every {@code device-api.commands.refresh-interval} (2 s; the commands this replica's
+ * listener stores are in it at once): a command another replica stored reaches its device at most
+ * one refresh plus one heartbeat later, and nothing is lost — the database stays the record, and a
+ * device leaves the set only when a refresh no longer finds a command of its.
  */
 @Component
 public class PendingCommands {
@@ -30,12 +47,66 @@ public class PendingCommands {
     EXPIRED
   }
 
+  private static final Logger log = LoggerFactory.getLogger(PendingCommands.class);
+
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final org.springframework.transaction.support.TransactionTemplate tx;
+  // devices with an unacknowledged, unexpired command, as of the last refresh plus those stored
+  // since
+  private final Set<UUID> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Counter skipped;
+  private final Counter looked;
 
-  PendingCommands(JdbcClient jdbc, JsonMapper json) {
+  PendingCommands(
+      JdbcClient jdbc,
+      JsonMapper json,
+      MeterRegistry meters,
+      org.springframework.transaction.support.TransactionTemplate tx) {
     this.jdbc = jdbc;
+    this.tx = tx;
     this.json = json;
+    this.skipped =
+        Counter.builder("device_api.command.lookups")
+            .tag("database", "skipped")
+            .description("Heartbeats' pending-command lookups, with or without the database")
+            .register(meters);
+    this.looked =
+        Counter.builder("device_api.command.lookups")
+            .tag("database", "queried")
+            .description("Heartbeats' pending-command lookups, with or without the database")
+            .register(meters);
+  }
+
+  /**
+   * Reads again which devices have a command waiting. A device marked while the query ran stays
+   * marked; one that the query no longer finds leaves the set (its commands were acknowledged or
+   * expired, on any replica). If the database cannot be read the set stays as it was.
+   */
+  @Scheduled(
+      fixedDelayString = "${device-api.commands.refresh-interval:PT2S}",
+      initialDelayString = "PT0S")
+  void refresh() {
+    Set<UUID> before = Set.copyOf(waiting);
+    Set<UUID> now;
+    try {
+      now =
+          new HashSet<>(
+              jdbc.sql(
+                      "select distinct device_id from device_command"
+                          + " where acknowledged_at is null and expires_at > now()")
+                  .query(UUID.class)
+                  .list());
+    } catch (RuntimeException e) {
+      log.warn("Pending commands not refreshed: {}", e.toString());
+      return;
+    }
+    for (UUID device : before) {
+      if (!now.contains(device)) {
+        waiting.remove(device);
+      }
+    }
+    waiting.addAll(now);
   }
 
   void add(
@@ -58,15 +129,26 @@ public class PendingCommands {
             json.writeValueAsString(parameters == null ? Map.of() : parameters),
             Timestamp.from(expiresAt))
         .update();
+    waiting.add(deviceId);
   }
 
   /**
    * Records the device's acknowledgements, then returns its unexpired unacknowledged commands
    * (those just acknowledged excluded), each counted as handed out once more.
    */
-  @Transactional
   public List<Command> takePending(UUID deviceId, List<UUID> acknowledged) {
-    if (acknowledged != null && !acknowledged.isEmpty()) {
+    boolean acknowledges = acknowledged != null && !acknowledged.isEmpty();
+    if (!acknowledges && !waiting.contains(deviceId)) {
+      // no transaction either: it would take a connection from the pool
+      skipped.increment();
+      return List.of();
+    }
+    looked.increment();
+    return tx.execute(status -> take(deviceId, acknowledges ? acknowledged : List.of()));
+  }
+
+  private List<Command> take(UUID deviceId, List<UUID> acknowledged) {
+    if (!acknowledged.isEmpty()) {
       jdbc.sql(
               "update device_command set acknowledged_at = now() where device_id = ?"
                   + " and command_id = any(?) and acknowledged_at is null")

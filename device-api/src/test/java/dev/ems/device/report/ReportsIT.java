@@ -24,6 +24,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ReportsIT {
 
   @LocalServerPort int port;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  io.micrometer.core.instrument.MeterRegistry meters;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
   DeviceApiClient api;
   UUID device;
   String cert;
@@ -91,6 +98,44 @@ class ReportsIT {
     assertThat(acknowledging.body()).doesNotContain(command.toString());
     assertThat(api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 3)).body())
         .doesNotContain(command.toString());
+  }
+
+  @Test
+  void aDeviceWithoutCommandsIsAnsweredWithoutTheDatabaseAndOneStoredByAnotherReplicaIsFound()
+      throws Exception {
+    double skippedBefore = lookups("skipped");
+    double queriedBefore = lookups("queried");
+    var beat = api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 1));
+    assertThat(beat.statusCode()).isEqualTo(200);
+    assertThat(beat.body()).contains("\"commands\":[]");
+    assertThat(lookups("skipped")).isEqualTo(skippedBefore + 1);
+    assertThat(lookups("queried")).isEqualTo(queriedBefore);
+
+    // stored by another replica (straight into the table, no event here): the refresh finds it
+    UUID command = UUID.randomUUID();
+    jdbc.sql(
+            "insert into device_command (command_id, device_id, tenant_id, type, parameters,"
+                + " expires_at) values (?, ?, 'default', 'REACHABILITY', '{}'::jsonb,"
+                + " now() + interval '10 minutes')")
+        .params(command, device)
+        .update();
+    awaitHandedOut(command);
+    assertThat(lookups("queried")).isGreaterThan(queriedBefore);
+
+    // acknowledged: the device leaves the set at a refresh, and its heartbeats skip the database
+    api.post("/device/v1/heartbeat", cert, heartbeatAcknowledging(command));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              double skipped = lookups("skipped");
+              api.post("/device/v1/heartbeat", cert, heartbeat(Instant.now(), 1));
+              return lookups("skipped") > skipped;
+            });
+  }
+
+  private double lookups(String database) {
+    return meters.get("device_api.command.lookups").tag("database", database).counter().count();
   }
 
   @Test
