@@ -98,9 +98,21 @@ final class LauncherProcess implements FaultTarget, AutoCloseable {
                 // the process is gone
               }
             });
-    if (!ready.await(READY_SECONDS, TimeUnit.SECONDS) || !process.isAlive()) {
+    // a launcher that died on the way (a port taken, say) is a failure now, not in ten minutes
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
+    while (!ready.await(1, TimeUnit.SECONDS)) {
+      if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+        kill();
+        throw new IllegalStateException(
+            "the launcher was not ready ("
+                + (process.isAlive() ? "timed out" : "exited")
+                + "):\n"
+                + tail());
+      }
+    }
+    if (!process.isAlive()) {
       kill();
-      throw new IllegalStateException("the launcher was not ready:\n" + tail());
+      throw new IllegalStateException("the launcher was not ready (exited):\n" + tail());
     }
     return this;
   }
