@@ -66,16 +66,15 @@ public class PendingCommands {
     this.jdbc = jdbc;
     this.tx = tx;
     this.json = json;
-    this.skipped =
-        Counter.builder("device_api.command.lookups")
-            .tag("database", "skipped")
-            .description("Heartbeats' pending-command lookups, with or without the database")
-            .register(meters);
-    this.looked =
-        Counter.builder("device_api.command.lookups")
-            .tag("database", "queried")
-            .description("Heartbeats' pending-command lookups, with or without the database")
-            .register(meters);
+    this.skipped = lookups(meters, "skipped");
+    this.looked = lookups(meters, "queried");
+  }
+
+  private static Counter lookups(MeterRegistry meters, String database) {
+    return Counter.builder("device_api.command.lookups")
+        .tag("database", database)
+        .description("Heartbeats' pending-command lookups, with or without the database")
+        .register(meters);
   }
 
   /**
