@@ -129,6 +129,14 @@ public final class SimulatedDevice {
     return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
   }
 
+  /**
+   * Stores the certificate, key and CA chain it enrolled where its swanctl file expects them, under
+   * {@code swanctlDir} ({@code /etc/swanctl} on a device; {@link SwanctlCredentials}).
+   */
+  public void installSwanctlCredentials(java.nio.file.Path swanctlDir) throws Exception {
+    SwanctlCredentials.install(swanctlDir, certificatePem, privateKeyPem(), chainPem);
+  }
+
   /** Enrolls; returns the HTTP status (200 when enrolled). */
   public int enroll(String bootstrapToken) throws Exception {
     String body =

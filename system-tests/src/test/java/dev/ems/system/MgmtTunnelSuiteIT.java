@@ -89,12 +89,10 @@ class MgmtTunnelSuiteIT {
       }
       Path dev = lab.startCharon(lab.deviceNs, "device");
       Files.writeString(dev.resolve("swanctl/conf.d/ems-mgmt.conf"), rendered);
-      write(dev.resolve("swanctl/x509/device.crt"), device.certificatePem());
-      write(dev.resolve("swanctl/private/device.key"), device.privateKeyPem());
-      List<String> chain = pems(device.chainPem());
-      for (int i = 0; i < chain.size(); i++) {
-        write(dev.resolve("swanctl/x509ca/ems-ca-" + i + ".crt"), chain.get(i));
-      }
+      // what the device stored at enrollment, where its file expects it: its key and certificate,
+      // its tenant's issuing CA (x509ca/ems-tenant-ca.crt, the file's remote cacerts) and the root
+      device.installSwanctlCredentials(dev.resolve("swanctl"));
+      assertThat(rendered).contains("cacerts = ems-tenant-ca.crt");
       List<String> headendCtl = IpsecLab.swanctl(lab.headendNs, headend);
       List<String> deviceCtl = IpsecLab.swanctl(lab.deviceNs, dev);
       IpsecLab.run(with(headendCtl, "--load-all", "--noprompt"));
@@ -143,10 +141,16 @@ class MgmtTunnelSuiteIT {
       String otherAdmin = "Bearer " + tenant(otherTenant);
       SimulatedDevice intruder = enrolledDevice(otherAdmin);
       String intruderFile = file(intruder.running().bundle(), "/etc/swanctl/conf.d/ems-mgmt.conf");
+      // the other tenant's device keeps its own tenant's CA beside this device's (one charon)
+      List<String> intruderChain = pems(intruder.chainPem());
+      for (int i = 0; i < intruderChain.size(); i++) {
+        write(dev.resolve("swanctl/x509ca/intruder-ca-" + i + ".crt"), intruderChain.get(i));
+      }
       String other =
           intruderFile
               .replace("ems-mgmt {", "ems-mgmt-b {")
               .replace("certs = device.crt", "certs = intruder.crt")
+              .replace("cacerts = ems-tenant-ca.crt", "cacerts = intruder-ca-0.crt")
               .replace("start_action = start", "start_action = none")
               .replace("close_action = start", "close_action = none")
               .replace("keyingtries = 0", "keyingtries = 1");
@@ -189,10 +193,6 @@ class MgmtTunnelSuiteIT {
       assertThat(anyIdentity).contains("id = %any").contains(connection + "-any {");
       Files.writeString(headend.resolve("swanctl/conf.d/any-identity.conf"), anyIdentity);
       IpsecLab.run(with(headendCtl, "--load-all", "--noprompt"));
-      List<String> intruderChain = pems(intruder.chainPem());
-      for (int i = 0; i < intruderChain.size(); i++) {
-        write(dev.resolve("swanctl/x509ca/intruder-ca-" + i + ".crt"), intruderChain.get(i));
-      }
       Files.writeString(
           dev.resolve("swanctl/conf.d/intruder-chain.conf"),
           other
@@ -248,9 +248,11 @@ class MgmtTunnelSuiteIT {
         if (f.get("path").asString().startsWith("conf.d/")) {
           // the rogue's own choice: any device of the EMS CA, no revocation check (it has no
           // route to pki-service)
+          // (and any CA under EMS's root: it takes the device's certificate and intermediate CA)
           content =
               content
                   .replaceAll("id = \"O=[^\"]*, CN=\\*\"", "id = %any")
+                  .replaceAll("\t\t\tcacerts = [^\n]*\n", "")
                   .replace("revocation = ifuri", "revocation = relaxed");
         }
         write(rogue.resolve("swanctl").resolve(f.get("path").asString()), content);
@@ -289,6 +291,53 @@ class MgmtTunnelSuiteIT {
           .as(() -> "the rogue found no connection for the device's IDr:\n" + tail(rogueLog))
           .contains("[O=default, CN=ems-mgmt]")
           .contains("no matching peer config found");
+
+      // the identity alone would not do: a headend certificate with the identity the device asks
+      // for, issued by another tenant's CA. No EMS CA issues one (every tenant CA puts its own
+      // tenant in O), so the device is made to ask for the rogue's identity (O=<other tenant>) and
+      // nothing else of its file changes: the rogue answers with its valid EMS certificate of that
+      // identity, and the device refuses it because its tenant's CA did not issue it (remote
+      // cacerts = ems-tenant-ca.crt). Before the file pinned the tenant's CA, the device
+      // established this SA: any CA under EMS's root was good enough.
+      String deviceLogBefore = IpsecLab.read(dev, "charon.log");
+      Files.writeString(
+          dev.resolve("swanctl/conf.d/rogue-identity.conf"),
+          rendered
+              .replace("ems-mgmt {", "ems-mgmt-t {")
+              .replace(
+                  "remote_addrs = " + remote.group(1), "remote_addrs = " + IpsecLab.ROGUE_OUTER)
+              .replaceAll(
+                  "id = \"O=[^\"]*, CN=ems-mgmt\"",
+                  Matcher.quoteReplacement("id = \"O=" + otherTenant + ", CN=ems-mgmt\""))
+              .replace("start_action = start", "start_action = none")
+              .replace("close_action = start", "close_action = none")
+              .replace("keyingtries = 0", "keyingtries = 1"));
+      IpsecLab.run(with(deviceCtl, "--load-all", "--noprompt"));
+      IpsecLab.Result otherCa =
+          IpsecLab.attempt(
+              with(deviceCtl, "--initiate", "--child", "ems-mgmt-t", "--timeout", "20"));
+      String deviceLog = IpsecLab.read(dev, "charon.log").substring(deviceLogBefore.length());
+      assertThat(otherCa.exit())
+          .as(
+              () ->
+                  "the device took a headend of another tenant's CA for its own:\n"
+                      + otherCa.out()
+                      + "\ndevice log:\n"
+                      + tail(deviceLog))
+          .isNotZero();
+      assertThat(deviceLog)
+          .as(() -> "the device refused the other tenant's CA:\n" + tail(deviceLog))
+          .contains("constraint check failed: peer not authenticated by CA");
+      assertThat(IpsecLab.run(with(deviceCtl, "--list-sas", "--raw"))).doesNotContain("ems-mgmt-t");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !IpsecLab.run(with(rogueCtl, "--list-sas", "--raw"))
+                      .contains("CN=" + device.deviceId()));
+      Files.delete(dev.resolve("swanctl/conf.d/rogue-identity.conf"));
+      IpsecLab.run(with(deviceCtl, "--load-all", "--noprompt"));
+
       // its own tenant's headend still holds the device
       assertThat(IpsecLab.run(with(headendCtl, "--list-sas", "--raw")))
           .contains("CN=" + device.deviceId());

@@ -280,10 +280,19 @@ class BuiltInFeatureOutputTests {
     // the headend's certificate CN=ems-mgmt,O=<tenant> as strongSwan writes it (O first); any other
     // tenant's headend certificate differs in O and is refused (issue 19)
     String remote = "\t\tremote {\n\t\t\tauth = pubkey\n";
-    String id = "\t\t\tid = \"O=acme, CN=ems-mgmt\"\n\t\t}\n";
-    assertThat(feature("mgmt-ipsec", Map.of()).version()).isEqualTo(5);
-    assertThat(content(files, "/etc/swanctl/conf.d/ems-mgmt.conf")).contains(remote).contains(id);
-    assertThat(content(builtIn, "/etc/swanctl/conf.d/ems-mgmt.conf")).contains(remote).contains(id);
+    String id = "\t\t\tid = \"O=acme, CN=ems-mgmt\"\n";
+    // and only a certificate of the tenant's own issuing CA, which the device stored at enrollment
+    // (another tenant's headend with this identity would still be refused)
+    String ca = "\t\t\tcacerts = ems-tenant-ca.crt\n\t\t}\n";
+    assertThat(feature("mgmt-ipsec", Map.of()).version()).isEqualTo(6);
+    assertThat(content(files, "/etc/swanctl/conf.d/ems-mgmt.conf"))
+        .contains(remote)
+        .contains(id)
+        .contains(ca);
+    assertThat(content(builtIn, "/etc/swanctl/conf.d/ems-mgmt.conf"))
+        .contains(remote)
+        .contains(id)
+        .contains(ca);
   }
 
   @Test
@@ -320,6 +329,22 @@ class BuiltInFeatureOutputTests {
     assertThat(content(earlier, "/etc/swanctl/conf.d/ems-mgmt.conf"))
         .contains("\t\t\tid = \"CN=ems-mgmt\"\n")
         .doesNotContain("O=acme");
+  }
+
+  @Test
+  void mgmtIpsecVersion5StillRendersAsItDid() {
+    // version 5 checks the headend's identity only; version 6 adds the tenant CA (cacerts)
+    var earlier =
+        render(
+            Map.of(),
+            feature(
+                Path.of("src/test/resources/tw-features-earlier/mgmt-ipsec-5.json"),
+                "mgmt-ipsec",
+                Map.of()));
+
+    assertThat(content(earlier, "/etc/swanctl/conf.d/ems-mgmt.conf"))
+        .contains("\t\t\tid = \"O=acme, CN=ems-mgmt\"\n\t\t}\n")
+        .doesNotContain("cacerts");
   }
 
   @Test

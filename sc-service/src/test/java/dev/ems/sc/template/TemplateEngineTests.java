@@ -191,7 +191,9 @@ class TemplateEngineTests {
             "certs = device.crt",
             // its own tenant's headend only (issue 19)
             "\t\tremote {\n\t\t\tauth = pubkey\n",
-            "\t\t\tid = \"O=acme, CN=ems-mgmt\"\n\t\t}");
+            "\t\t\tid = \"O=acme, CN=ems-mgmt\"\n",
+            // issued by its tenant's own CA, the file the device stored at enrollment
+            "\t\t\tcacerts = ems-tenant-ca.crt\n\t\t}");
     String network = content(files, "/etc/config/network");
     assertThat(network)
         .contains("config interface 'vlan20'", "option ipaddr '10.30.0.1'", "option proto 'dhcp'");
