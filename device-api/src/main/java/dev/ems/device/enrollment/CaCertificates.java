@@ -3,6 +3,7 @@ package dev.ems.device.enrollment;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -23,6 +24,8 @@ class CaCertificates {
 
   private final PkiClient pki;
   private final Cache<String, Fetched> chains = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, Optional<String>> byId =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(FRESH_FOR).build();
 
   CaCertificates(PkiClient pki) {
     this.pki = pki;
@@ -31,6 +34,19 @@ class CaCertificates {
   /** The chain for a device not yet known, as PEM, issuing CA first. */
   Mono<String> chainPem() {
     return chainPem(null);
+  }
+
+  /**
+   * The chain of the issuing CA with this id (SCEP GetCACert's {@code message}), as PEM; empty for
+   * an id pki-service does not know. Unknown ids are remembered too (bounded), so that asking for
+   * random ones does not reach pki-service each time.
+   */
+  Mono<java.util.Optional<String>> chainPemOfCa(String caId) {
+    Optional<String> known = byId.getIfPresent(caId);
+    if (known != null) {
+      return Mono.just(known);
+    }
+    return pki.caChainById(caId).doOnNext(chain -> byId.put(caId, chain));
   }
 
   /** The chain of the tenant's issuing CA (null: the one that names no tenant), as PEM. */

@@ -110,6 +110,27 @@ class EnrollmentService {
   }
 
   /**
+   * The tenant of the device that {@code serial} and {@code token} name (EST {@code cacerts} with
+   * HTTP Basic, issue 19): the device's bootstrap credentials, spent or not (a device may ask after
+   * it enrolled), of an active device of an active tenant; an unspent token past its expiry is
+   * refused as at enrollment.
+   */
+  Mono<String> bootstrapTenant(String serial, String token) {
+    String tokenHash = ApiKeys.hash(token);
+    return Mono.fromCallable(
+            () -> {
+              EnrollableDevice device = known(serial, tokenHash);
+              if (device.tokenUsedAt() == null
+                  && device.tokenExpiresAt() != null
+                  && device.tokenExpiresAt().isBefore(Instant.now())) {
+                throw expired();
+              }
+              return device.tenant();
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
    * Renewal with the device's current certificate (issue 18): a new certificate for a new key;
    * pki-service checks the certificate and the key again and supersedes the old certificate.
    */
@@ -158,6 +179,20 @@ class EnrollmentService {
   private record Checked(EnrollableDevice device, String csrHash, Optional<Enrollment> previous) {}
 
   private Checked check(String serial, String tokenHash, String csrPem) {
+    EnrollableDevice device = known(serial, tokenHash);
+    String csrHash = DeviceAuthenticator.sha256(csrDer(csrPem));
+    if (device.tokenUsedAt() != null) {
+      return new Checked(
+          device, csrHash, Optional.of(previous(device.id(), csrHash).orElseThrow(() -> used())));
+    }
+    if (device.tokenExpiresAt() != null && device.tokenExpiresAt().isBefore(Instant.now())) {
+      throw expired();
+    }
+    return new Checked(device, csrHash, Optional.empty());
+  }
+
+  /** The active device of an active tenant that the serial and token name. */
+  private EnrollableDevice known(String serial, String tokenHash) {
     EnrollableDevice device =
         directory
             .byToken(tokenHash)
@@ -174,16 +209,12 @@ class EnrollmentService {
     if (!tenants.isActive(device.tenant())) {
       throw new EmsException(ErrorCode.FORBIDDEN, "The device's tenant is suspended");
     }
-    String csrHash = DeviceAuthenticator.sha256(csrDer(csrPem));
-    if (device.tokenUsedAt() != null) {
-      return new Checked(
-          device, csrHash, Optional.of(previous(device.id(), csrHash).orElseThrow(() -> used())));
-    }
-    if (device.tokenExpiresAt() != null && device.tokenExpiresAt().isBefore(Instant.now())) {
-      throw new EmsException(
-          ErrorCode.BOOTSTRAP_TOKEN_EXPIRED, "The bootstrap token has expired", "bootstrapToken");
-    }
-    return new Checked(device, csrHash, Optional.empty());
+    return device;
+  }
+
+  private static EmsException expired() {
+    return new EmsException(
+        ErrorCode.BOOTSTRAP_TOKEN_EXPIRED, "The bootstrap token has expired", "bootstrapToken");
   }
 
   private Enrollment complete(

@@ -48,12 +48,27 @@ class EstHandler {
   }
 
   /**
-   * RFC 7030 4.1: the CA certificates. A device that presents its EMS certificate gets its tenant's
-   * issuing CA and the root, the chain its certificate needs (issue 19); anyone else the chain that
-   * names no tenant (a tenant's CA names its tenant), and a certificate that does not authenticate
-   * changes nothing but that.
+   * RFC 7030 4.1: the CA certificates. A device that authenticates gets its tenant's issuing CA and
+   * the root, the chain its certificate needs (issue 19): with its EMS certificate, or, before it
+   * has one, with the HTTP Basic {@code serial:bootstrap-token} it enrolls with (RFC 7030 3.2.3
+   * allows HTTP authentication on any request; a spent token still names its device, which may ask
+   * after enrolling). Wrong Basic credentials are refused as in {@code simpleenroll}, counted
+   * against the serial's rate limit. Anyone else gets the chain that names no tenant (a tenant's CA
+   * names its tenant), and a certificate that does not authenticate changes nothing but that.
    */
   Mono<ServerResponse> cacerts(ServerRequest request) {
+    String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String[] serialAndToken = basic(authorization.substring(6).strip());
+      rateLimiter.acquire("enroll:" + serialAndToken[0]);
+      return enrollment
+          .bootstrapTenant(serialAndToken[0], serialAndToken[1])
+          .flatMap(
+              tenant ->
+                  cas.chainPem(tenant)
+                      .onErrorMap(PkiClient.PkiUnavailable.class, e -> unavailable()))
+          .flatMap(pem -> certsOnly(pem));
+    }
     String tenant = null;
     if (authenticator.presentsCertificate(request)) {
       try {

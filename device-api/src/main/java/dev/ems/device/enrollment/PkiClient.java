@@ -128,6 +128,32 @@ class PkiClient {
   }
 
   /**
+   * The chain of the issuing CA with this id (SCEP GetCACert's {@code message}, issue 19), issuing
+   * CA first; empty when pki-service knows no CA of that id.
+   */
+  Mono<java.util.Optional<String>> caChainById(String caId) {
+    HttpRequest request =
+        internal(
+                "/internal/v1/ca-chain?caId="
+                    + java.net.URLEncoder.encode(caId, java.nio.charset.StandardCharsets.UTF_8))
+            .GET()
+            .build();
+    return exchange(request)
+        .flatMap(
+            response ->
+                switch (response.statusCode()) {
+                  case 200 -> Mono.just(java.util.Optional.of(response.body()));
+                  case 404 -> Mono.just(java.util.Optional.<String>empty());
+                  default ->
+                      Mono.<java.util.Optional<String>>error(
+                          new PkiUnavailable("pki-service answered " + response.statusCode()));
+                })
+        .retryWhen(
+            Retry.backoff(pki.attempts() - 1, Duration.ofMillis(200))
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  }
+
+  /**
    * The SCEP RA (issue 18) as pki-service's JSON: {@code certificatePem}, {@code chainPem}, {@code
    * privateKeyPem}, {@code notAfter}. The key is held in memory only ({@link ScepRa}).
    */

@@ -43,13 +43,20 @@ class ScepHandler {
   private final DeviceBodies bodies;
   private final ScepRa ras;
   private final ScepTransactions transactions;
+  private final CaCertificates cas;
+
+  /** What an issuing CA's id looks like ({@code issuing}, {@code tenant-<uuid>}). */
+  private static final java.util.regex.Pattern CA_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,120}");
 
   ScepHandler(
       EnrollmentService enrollment,
       RateLimiter rateLimiter,
       DeviceBodies bodies,
       ScepRa ras,
-      ScepTransactions transactions) {
+      ScepTransactions transactions,
+      CaCertificates cas) {
+    this.cas = cas;
     this.enrollment = enrollment;
     this.rateLimiter = rateLimiter;
     this.bodies = bodies;
@@ -62,7 +69,7 @@ class ScepHandler {
     return switch (operation) {
       case "GetCACaps" ->
           ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(CAPABILITIES);
-      case "GetCACert" -> caCert();
+      case "GetCACert" -> caCert(request.queryParam("message").orElse(""));
       case "PKIOperation" -> pkiOperation(request);
       default ->
           Mono.error(
@@ -73,18 +80,42 @@ class ScepHandler {
     };
   }
 
-  private Mono<ServerResponse> caCert() {
-    return ras.current()
-        .onErrorMap(PkiClient.PkiUnavailable.class, e -> unavailable())
-        .flatMap(
-            ra -> {
-              List<X509Certificate> all = new ArrayList<>();
-              all.add(ra.certificate());
-              all.addAll(ra.chain());
-              return ServerResponse.ok()
-                  .contentType(MediaType.parseMediaType("application/x-x509-ca-ra-cert"))
-                  .bodyValue(CertsOnly.der(all));
-            });
+  /**
+   * RFC 8894 4.2: the RA certificate and its CA chain; with {@code message}, the CA identifier RFC
+   * 8894 lets a client send, the chain of that issuing CA too (issue 19: the random id of a
+   * tenant's CA, the last segment of its CRL URL, which its operators see at {@code /api/v1/cas}),
+   * so that the device holds the chain of the certificate it is about to get. An id EMS does not
+   * know is a 404 {@code ca-not-found}, the same answer for every unknown or malformed one.
+   */
+  private Mono<ServerResponse> caCert(String caId) {
+    Mono<List<X509Certificate>> tenantChain =
+        caId.isEmpty()
+            ? Mono.just(List.of())
+            : (CA_ID.matcher(caId).matches()
+                    ? cas.chainPemOfCa(caId)
+                    : Mono.just(java.util.Optional.<String>empty()))
+                .onErrorMap(PkiClient.PkiUnavailable.class, e -> unavailable())
+                .map(
+                    chain ->
+                        CertsOnly.certificates(
+                            chain.orElseThrow(
+                                () ->
+                                    EmsException.notFound(
+                                        ErrorCode.CA_NOT_FOUND, "no CA of that identifier"))));
+    return tenantChain.flatMap(
+        extra ->
+            ras.current()
+                .onErrorMap(PkiClient.PkiUnavailable.class, e -> unavailable())
+                .flatMap(
+                    ra -> {
+                      List<X509Certificate> all = new ArrayList<>();
+                      all.add(ra.certificate());
+                      all.addAll(ra.chain());
+                      extra.stream().filter(c -> !all.contains(c)).forEach(all::add);
+                      return ServerResponse.ok()
+                          .contentType(MediaType.parseMediaType("application/x-x509-ca-ra-cert"))
+                          .bodyValue(CertsOnly.der(all));
+                    }));
   }
 
   private Mono<ServerResponse> pkiOperation(ServerRequest request) {

@@ -148,6 +148,46 @@ class EstIT {
   }
 
   @Test
+  void cacertsAskedWithSerialAndBootstrapTokenAnswersTheDevicesTenantsChain() throws Exception {
+    // issue 19: an EST-only device behind a TLS proxy has no other way to its tenant's CA, which it
+    // must present with its certificate and pin its headend to
+    UUID device = UUID.randomUUID();
+    String serial = "EST-" + device;
+    String token = EstWire.inventory(jdbc, device, serial);
+
+    pki.lastChainQuery.set(null);
+    var chain = wire.basicGet("/.well-known/est/cacerts", serial, token);
+    assertThat(chain.statusCode()).as(chain.body()).isEqualTo(200);
+    assertThat(chain.headers().firstValue("Content-Type").orElseThrow())
+        .contains("smime-type=certs-only");
+    assertThat(EstWire.opensslCerts(chain.body())).contains("subject=CN = EMS Test Device CA");
+    assertThat(pki.lastChainQuery.get()).isEqualTo("tenant=default");
+
+    // another serial's token, or a wrong one: refused as at enrollment, and no tenant is looked up
+    pki.lastChainQuery.set(null);
+    var wrong = wire.basicGet("/.well-known/est/cacerts", serial, token + "x");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("\"code\":\"bootstrap-token-invalid\"");
+    var otherSerial = wire.basicGet("/.well-known/est/cacerts", "EST-other", token);
+    assertThat(otherSerial.statusCode()).isEqualTo(401);
+    assertThat(pki.lastChainQuery.get()).isNull();
+
+    // the token spent by enrollment still names the device (it may ask after enrolling)
+    assertThat(
+            wire.basic(
+                    "/.well-known/est/simpleenroll",
+                    serial,
+                    token,
+                    EstWire.base64Csr(csr(DeviceApiClient.keyPair(), "CN=" + serial)),
+                    null)
+                .statusCode())
+        .isEqualTo(200);
+    var after = wire.basicGet("/.well-known/est/cacerts", serial, token);
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(pki.lastChainQuery.get()).isEqualTo("tenant=default");
+  }
+
+  @Test
   void refusalsCarryTheirCodeAndIssueNothing() throws Exception {
     UUID device = UUID.randomUUID();
     String serial = "EST-" + device;

@@ -96,6 +96,16 @@ final class EstWire {
             HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET with HTTP Basic serial:token. */
+  HttpResponse<String> basicGet(String path, String serial, String token) throws Exception {
+    String credentials =
+        Base64.getEncoder().encodeToString((serial + ":" + token).getBytes(StandardCharsets.UTF_8));
+    return client(null)
+        .send(
+            request(path).header("Authorization", "Basic " + credentials).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   /** As a trusted TLS proxy forwards it: no client certificate, the PEM in the header. */
   HttpResponse<String> forwarded(String path, TestPki.Issued device, String body) throws Exception {
     return client(null)

@@ -38,10 +38,11 @@ class CaController {
   @RequiresRole(Role.VIEWER)
   @GetMapping
   List<CaResponse> list(Caller caller) {
+    IssuingCa own = issuing.forTenant(caller.tenant());
     return List.of(
-        CaResponse.of(CaHierarchy.ROOT, cas.root()),
-        CaResponse.of(CaHierarchy.ISSUING, cas.issuing()),
-        CaResponse.of(TENANT, issuing.forTenant(caller.tenant()).certificate()));
+        CaResponse.of(CaHierarchy.ROOT, null, cas.root()),
+        CaResponse.of(CaHierarchy.ISSUING, issuing.shared().id(), cas.issuing()),
+        CaResponse.of(TENANT, own.id(), own.certificate()));
   }
 
   @RequiresRole(Role.VIEWER)
@@ -59,8 +60,14 @@ class CaController {
         .body(Pem.chain(chain));
   }
 
+  /**
+   * @param caId an issuing CA's identifier: the last segment of its CRL URL and what SCEP gear
+   *     sends as GetCACert's {@code message} to get this CA's chain (random for a tenant's CA);
+   *     null for the root
+   */
   record CaResponse(
       String id,
+      String caId,
       String subjectDn,
       String issuerDn,
       String serial,
@@ -68,9 +75,10 @@ class CaController {
       Instant notBefore,
       Instant notAfter) {
 
-    static CaResponse of(String id, X509Certificate c) {
+    static CaResponse of(String id, String caId, X509Certificate c) {
       return new CaResponse(
           id,
+          caId,
           c.getSubjectX500Principal().getName(),
           c.getIssuerX500Principal().getName(),
           c.getSerialNumber().toString(16),

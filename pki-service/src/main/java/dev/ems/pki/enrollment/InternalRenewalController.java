@@ -1,9 +1,12 @@
 package dev.ems.pki.enrollment;
 
+import dev.ems.common.error.ErrorCode;
 import dev.ems.pki.backend.CertificateAuthority;
+import dev.ems.pki.ca.IssuingCas;
 import dev.ems.pki.enrollment.InternalEnrollmentController.EnrollmentResponse;
 import dev.ems.pki.system.Pem;
 import dev.ems.platform.security.PublicEndpoint;
+import dev.ems.platform.web.EmsException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -27,10 +30,12 @@ class InternalRenewalController {
 
   private final DeviceRenewal renewal;
   private final CertificateAuthority ca;
+  private final IssuingCas issuing;
 
-  InternalRenewalController(DeviceRenewal renewal, CertificateAuthority ca) {
+  InternalRenewalController(DeviceRenewal renewal, CertificateAuthority ca, IssuingCas issuing) {
     this.renewal = renewal;
     this.ca = ca;
+    this.issuing = issuing;
   }
 
   @PublicEndpoint(
@@ -69,12 +74,26 @@ class InternalRenewalController {
       "guarded by the internal service credential (InternalKeyFilter), not an operator key")
   @GetMapping("/internal/v1/ca-chain")
   ResponseEntity<String> chain(
-      @RequestParam(required = false) @Size(min = 1, max = 100) String tenant) {
+      @RequestParam(required = false) @Size(min = 1, max = 100) String tenant,
+      @RequestParam(required = false) @Size(min = 1, max = 120) String caId) {
     // without a tenant (a device not yet known): the shared issuing CA and the root; with the
-    // tenant of a device that authenticated: its tenant's issuing CA and the root (issue 19)
+    // tenant of a device that authenticated: its tenant's issuing CA and the root (issue 19); with
+    // a CA's id (SCEP GetCACert's message, the random id of the CA's CRL URL): that CA's chain,
+    // as the back end has it for the CA's tenant. An unknown id is 404, the same for every one
+    java.util.List<java.security.cert.X509Certificate> chain;
+    if (caId != null) {
+      var known =
+          (caId.length() > 120
+                  ? java.util.Optional.<dev.ems.pki.ca.IssuingCa>empty()
+                  : issuing.byId(caId))
+              .orElseThrow(() -> EmsException.notFound(ErrorCode.CA_NOT_FOUND, "no CA of that id"));
+      chain = known.shared() ? ca.chain() : ca.chain(known.tenant());
+    } else {
+      chain = tenant == null ? ca.chain() : ca.chain(tenant);
+    }
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType("application/pem-certificate-chain"))
-        .body(Pem.chain(tenant == null ? ca.chain() : ca.chain(tenant)));
+        .body(Pem.chain(chain));
   }
 
   record RenewalRequest(
