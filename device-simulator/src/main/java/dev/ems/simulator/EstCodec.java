@@ -24,6 +24,17 @@ final class EstCodec {
     return pem(certificate);
   }
 
+  /** Every certificate of a base64 certs-only SignedData, as PEM, in the order sent. */
+  static String certificatesPem(String base64) throws Exception {
+    byte[] der = Base64.getMimeDecoder().decode(base64);
+    SignedData signed = SignedData.getInstance(ContentInfo.getInstance(der).getContent());
+    StringBuilder pem = new StringBuilder();
+    for (var certificate : signed.getCertificates()) {
+      pem.append(pem(certificate.toASN1Primitive().getEncoded()));
+    }
+    return pem.toString();
+  }
+
   static String pem(byte[] der) {
     return "-----BEGIN CERTIFICATE-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)

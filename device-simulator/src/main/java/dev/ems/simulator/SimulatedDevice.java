@@ -175,6 +175,16 @@ public final class SimulatedDevice {
     if (response.statusCode() == 200) {
       certificatePem = EstCodec.firstCertificatePem(response.body());
       deviceId = commonName(EstCodec.parse(certificatePem).getSubjectX500Principal().getName());
+      // EST answers only the certificate (RFC 7030 4.2.3): its tenant's chain comes from cacerts,
+      // asked with the same serial and token (issue 19); the device stores it for its swanctl
+      var chain =
+          send(
+              HttpRequest.newBuilder(URI.create(deviceApi + "/.well-known/est/cacerts"))
+                  .timeout(REQUEST_TIMEOUT)
+                  .header("Authorization", "Basic " + basic)
+                  .GET()
+                  .build());
+      chainPem = chain.statusCode() == 200 ? EstCodec.certificatesPem(chain.body()) : null;
     }
     return response.statusCode();
   }

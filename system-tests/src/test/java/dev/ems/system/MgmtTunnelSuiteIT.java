@@ -298,7 +298,8 @@ class MgmtTunnelSuiteIT {
       // nothing else of its file changes: the rogue answers with its valid EMS certificate of that
       // identity, and the device refuses it because its tenant's CA did not issue it (remote
       // cacerts = ems-tenant-ca.crt). Before the file pinned the tenant's CA, the device
-      // established this SA: any CA under EMS's root was good enough.
+      // authenticated the rogue and established this IKE SA, taking a virtual IP from the rogue's
+      // pool (only its child SA failed, on traffic selectors): any CA under EMS's root would do.
       String deviceLogBefore = IpsecLab.read(dev, "charon.log");
       Files.writeString(
           dev.resolve("swanctl/conf.d/rogue-identity.conf"),

@@ -253,7 +253,52 @@ class NginxFrontSuiteIT {
                 c -> c != null);
     assertThat(enrolled.getIssuerX500Principal())
         .isEqualTo(tenantChain.getFirst().getSubjectX500Principal());
-    X509Certificate tenantCa = tenantChain.getFirst();
+
+    // issue 19: without the operator, an EST-only device asks cacerts with the serial and bootstrap
+    // token it enrolled with (curl, through nginx) and gets its tenant's chain, which it presents
+    // with its certificate and pins its headend to; anonymous, it gets the chain of no tenant
+    Path b64 = dir.resolve("cacerts-" + serial + ".b64");
+    Path der = dir.resolve("cacerts-" + serial + ".der");
+    run(
+        "curl",
+        "-sS",
+        "--fail-with-body",
+        "--cacert",
+        dir.resolve("tls/server.crt").toString(),
+        "-u",
+        serial + ":" + created.get("bootstrapToken").asString(),
+        "-o",
+        b64.toString(),
+        "https://localhost:" + port + "/.well-known/est/cacerts");
+    run("openssl", "base64", "-d", "-in", b64.toString(), "-out", der.toString());
+    List<X509Certificate> estChain =
+        certificates(
+            run("openssl", "pkcs7", "-inform", "DER", "-in", der.toString(), "-print_certs"));
+    assertThat(estChain).contains(tenantChain.getFirst());
+    for (X509CertificateHolder anonymous :
+        ESTService.storeToArray(est(null).getCACerts().getCertificateStore())) {
+      assertThat(new JcaX509CertificateConverter().getCertificate(anonymous))
+          .isNotEqualTo(tenantChain.getFirst());
+    }
+    // a wrong token is refused through nginx too
+    var wrongToken =
+        client(null)
+            .send(
+                HttpRequest.newBuilder(uri("/.well-known/est/cacerts"))
+                    .header(
+                        "Authorization",
+                        "Basic "
+                            + java.util.Base64.getEncoder()
+                                .encodeToString(
+                                    (serial + ":emsbt_wrong").getBytes(StandardCharsets.UTF_8)))
+                    .build(),
+                ofString());
+    assertThat(wrongToken.statusCode()).isEqualTo(401);
+    X509Certificate tenantCa =
+        estChain.stream()
+            .filter(c -> c.getSubjectX500Principal().equals(enrolled.getIssuerX500Principal()))
+            .findFirst()
+            .orElseThrow();
 
     // simplereenroll: the certificate is the TLS client certificate nginx verifies and forwards
     KeyPair second = keys();
@@ -398,10 +443,11 @@ class NginxFrontSuiteIT {
     }
   }
 
-  private static void run(String... command) throws Exception {
+  private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
+    return out;
   }
 }

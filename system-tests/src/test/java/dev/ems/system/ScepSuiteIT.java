@@ -187,6 +187,105 @@ class ScepSuiteIT {
     assertThat(printed).contains(device.get("id").asString(), "EMS Issuing CA");
   }
 
+  @Test
+  void getCaCertWithTheTenantsCaIdAnswersItsChainAndScepclientEnrollsWithIt() throws Exception {
+    // issue 19: the operator reads its tenant CA's id (the last segment of its CRL URL) and gives
+    // it to its gear as GetCACert's message (RFC 8894 4.2.1's CA identifier)
+    var cas =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://127.0.0.1:"
+                                        + suite.port("pki-service")
+                                        + "/api/v1/cas"))
+                            .header("Authorization", "Bearer " + operatorKey)
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                r -> r.statusCode() == 200);
+    JsonNode tenantCa = null;
+    for (JsonNode ca : new tools.jackson.databind.json.JsonMapper().readTree(cas.body())) {
+      if ("tenant".equals(ca.get("id").asString())) {
+        tenantCa = ca;
+      }
+    }
+    assertThat(tenantCa).as(cas.body()).isNotNull();
+    String caId = tenantCa.get("caId").asString();
+    assertThat(caId).startsWith("tenant-");
+    String tenantCaSubject = tenantCa.get("subjectDn").asString();
+
+    // jscep sends its profile as the message: RA, the shared CA that certifies it, the tenant's CA
+    // and the root
+    var store =
+        busyAgain(
+            () ->
+                new Client(URI.create(scepUrl()).toURL(), new OptimisticCertificateVerifier())
+                    .getCaCertificate(caId));
+    assertThat(
+            store.getCertificates(null).stream()
+                .map(c -> ((X509Certificate) c).getSubjectX500Principal().getName())
+                .toList())
+        .contains("CN=EMS SCEP RA", tenantCaSubject);
+    // an id no CA has: 404 ca-not-found, whatever it is; no certificate
+    var unknown =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        scepUrl() + "?operation=GetCACert&message=tenant-" + UUID.randomUUID()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("\"code\":\"ca-not-found\"");
+
+    // Debian's scepclient with -cacert-message enrolls; its certificate is of that CA
+    String serial = "SCEP-M-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    JsonNode device = device(serial);
+    X509Certificate ra =
+        store.getCertificates(null).stream()
+            .map(X509Certificate.class::cast)
+            .filter(c -> c.getSubjectX500Principal().getName().equals("CN=EMS SCEP RA"))
+            .findFirst()
+            .orElseThrow();
+    String fingerprint =
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ra.getEncoded()));
+    Path dir = Files.createTempDirectory("scepclient");
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    "scepclient",
+                    "-server-url",
+                    scepUrl(),
+                    "-private-key",
+                    dir.resolve("key.pem").toString(),
+                    "-certificate",
+                    dir.resolve("cert.pem").toString(),
+                    "-cn",
+                    serial,
+                    "-challenge",
+                    device.get("bootstrapToken").asString(),
+                    "-ca-fingerprint",
+                    fingerprint,
+                    "-cacert-message",
+                    caId))
+            .redirectErrorStream(true)
+            .start();
+    assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(output).isZero();
+    Process openssl =
+        new ProcessBuilder(
+                "openssl", "x509", "-in", dir.resolve("cert.pem").toString(), "-noout", "-issuer")
+            .redirectErrorStream(true)
+            .start();
+    String issuer = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(openssl.waitFor()).isZero();
+    assertThat(issuer).contains("OU = " + tenantCaSubject.replaceAll(".*OU=([^,]+).*", "$1"));
+  }
+
   private static JsonNode device(String serial) {
     return SuiteHttp.newDevice(suite, operatorKey, serial);
   }

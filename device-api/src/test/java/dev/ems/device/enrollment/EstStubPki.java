@@ -36,6 +36,14 @@ final class EstStubPki implements AutoCloseable {
 
   private final TestPki.Issued ca;
 
+  /** A tenant's issuing CA as pki-service knows it by id (SCEP GetCACert's message, issue 19). */
+  static final String TENANT_CA_ID = "tenant-7f1c2d9e-0000-4000-8000-000000000019";
+
+  final TestPki.Issued tenantCa;
+
+  /** How often {@code ca-chain} was asked by CA id. */
+  final AtomicInteger chainByIdQueries = new AtomicInteger();
+
   /** The SCEP RA {@code /internal/v1/scep-ra} hands out (issue 18). */
   final TestPki.Issued scepRa;
 
@@ -44,6 +52,7 @@ final class EstStubPki implements AutoCloseable {
 
   EstStubPki(TestPki.Issued ca) throws Exception {
     this.ca = ca;
+    this.tenantCa = TestPki.ca("EMS Test Tenant CA");
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/internal/v1/enrollments", exchange -> issue(exchange, false));
     server.createContext("/internal/v1/renewals", exchange -> issue(exchange, true));
@@ -78,6 +87,15 @@ final class EstStubPki implements AutoCloseable {
           try {
             String query = exchange.getRequestURI().getRawQuery();
             lastChainQuery.set(query == null ? "" : query);
+            if (query != null && query.startsWith("caId=")) {
+              chainByIdQueries.incrementAndGet();
+              if (query.equals("caId=" + TENANT_CA_ID)) {
+                send(exchange, 200, tenantCa.pem());
+              } else {
+                send(exchange, 404, "{\"status\":404,\"code\":\"ca-not-found\"}");
+              }
+              return;
+            }
             send(exchange, 200, ca.pem());
           } catch (Exception e) {
             send(exchange, 500, "{}");

@@ -107,6 +107,51 @@ class ScepIT {
   }
 
   @Test
+  void getCaCertWithATenantsCaIdAnswersThatCasChainBesideTheRaAndAnUnknownIdIsNotFound()
+      throws Exception {
+    // issue 19: RFC 8894 4.2.1's CA identifier (message) names the tenant's issuing CA by its id
+    var ca =
+        http.send(
+            get("/scep?operation=GetCACert&message=" + EstStubPki.TENANT_CA_ID),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(ca.statusCode()).isEqualTo(200);
+    assertThat(ca.headers().firstValue("Content-Type")).hasValue("application/x-x509-ca-ra-cert");
+    Path der = Files.createTempFile("scep-ca", ".der");
+    der.toFile().deleteOnExit();
+    Files.write(der, ca.body());
+    assertThat(EstWire.openssl("pkcs7", "-inform", "DER", "-in", der.toString(), "-print_certs"))
+        .contains(
+            "subject=CN = EMS SCEP RA",
+            "subject=CN = EMS Test Device CA",
+            "subject=CN = EMS Test Tenant CA");
+    // jscep sends its "profile" as that message
+    assertThat(jscep().getCaCertificate(EstStubPki.TENANT_CA_ID).getCertificates(null)).hasSize(3);
+
+    // an id no CA has, a malformed one, another tenant's guessed: the same 404, nothing else said
+    for (String unknown :
+        List.of("tenant-00000000-0000-4000-8000-000000000000", "issuing'--", "x".repeat(200))) {
+      var refused =
+          http.send(
+              get(
+                  "/scep?operation=GetCACert&message="
+                      + java.net.URLEncoder.encode(
+                          unknown, java.nio.charset.StandardCharsets.UTF_8)),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as(unknown).isEqualTo(404);
+      assertThat(refused.body())
+          .contains("\"code\":\"ca-not-found\"")
+          .doesNotContain("tenant-00000000")
+          .doesNotContain("EMS Test Tenant CA");
+    }
+    // asked again, an unknown id is answered from memory: random ids do not each reach PKI
+    int asked = pki.chainByIdQueries.get();
+    http.send(
+        get("/scep?operation=GetCACert&message=tenant-00000000-0000-4000-8000-000000000000"),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(pki.chainByIdQueries.get()).isEqualTo(asked);
+  }
+
+  @Test
   void jscepEnrollsWithTheBootstrapTokenAsChallengeAndPollsItsCertificate() throws Exception {
     UUID deviceId = UUID.randomUUID();
     String serial = "SCEP-" + deviceId;
