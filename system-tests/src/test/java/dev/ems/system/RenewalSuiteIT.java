@@ -59,6 +59,24 @@ class RenewalSuiteIT {
         .until(() -> device.estEnroll(created.get("bootstrapToken").asString()) == 200);
     assertThat(device.heartbeat(10, "ESTABLISHED").statusCode()).isEqualTo(200);
     assertThat(device.renewalDue(Instant.now())).isFalse();
+    // the EST-only device has its tenant's chain too (cacerts with serial and token, issue 19):
+    // it stores it where its swanctl file pins the headend
+    Path swanctl = java.nio.file.Files.createTempDirectory("swanctl");
+    device.installSwanctlCredentials(swanctl);
+    var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    var tenantCa =
+        (java.security.cert.X509Certificate)
+            factory.generateCertificate(
+                java.nio.file.Files.newInputStream(swanctl.resolve("x509ca/ems-tenant-ca.crt")));
+    var issued =
+        (java.security.cert.X509Certificate)
+            factory.generateCertificate(
+                new java.io.ByteArrayInputStream(
+                    device.certificatePem().getBytes(StandardCharsets.US_ASCII)));
+    assertThat(tenantCa.getSubjectX500Principal()).isEqualTo(issued.getIssuerX500Principal());
+    assertThat(tenantCa.getSubjectX500Principal().getName()).contains("OU=renew-");
+    issued.verify(tenantCa.getPublicKey());
+    assertThat(swanctl.resolve("x509ca/ems-root-ca.crt")).exists();
 
     // EST simplereenroll: a new certificate for a new key; the old one counts until the new one
     // is used, then it is superseded

@@ -96,7 +96,13 @@ final class EstStubPki implements AutoCloseable {
               }
               return;
             }
-            send(exchange, 200, ca.pem());
+            // a tenant's chain names its tenant's CA (a stand-in here); the anonymous one does not
+            send(
+                exchange,
+                200,
+                query != null && query.startsWith("tenant=")
+                    ? tenantCa.pem() + ca.pem()
+                    : ca.pem());
           } catch (Exception e) {
             send(exchange, 500, "{}");
           }

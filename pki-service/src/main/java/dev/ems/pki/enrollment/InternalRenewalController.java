@@ -83,9 +83,8 @@ class InternalRenewalController {
     java.util.List<java.security.cert.X509Certificate> chain;
     if (caId != null) {
       var known =
-          (caId.length() > 120
-                  ? java.util.Optional.<dev.ems.pki.ca.IssuingCa>empty()
-                  : issuing.byId(caId))
+          issuing
+              .byId(caId)
               .orElseThrow(() -> EmsException.notFound(ErrorCode.CA_NOT_FOUND, "no CA of that id"));
       chain = known.shared() ? ca.chain() : ca.chain(known.tenant());
     } else {

@@ -6,7 +6,8 @@ import dev.ems.common.event.ConfigSigningKeyRequested;
 import dev.ems.common.event.ConfigSigningKeyRotationRequested;
 import dev.ems.common.event.Topics;
 import dev.ems.common.signing.ConfigSignatures;
-import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.ca.IssuingCa;
+import dev.ems.pki.ca.IssuingCas;
 import dev.ems.pki.issuance.CsrValidator;
 import dev.ems.pki.signing.SigningCertificates.SigningCertificate;
 import dev.ems.pki.system.Pem;
@@ -40,7 +41,7 @@ class ConfigSigningService {
   private static final String SOURCE = "/pki-service/config-signing";
   private static final Logger log = LoggerFactory.getLogger(ConfigSigningService.class);
 
-  private final CaHierarchy cas;
+  private final IssuingCas cas;
   private final SigningCertificates certificates;
   private final Outbox outbox;
   private final Tenants tenants;
@@ -48,7 +49,7 @@ class ConfigSigningService {
   private final Clock clock;
 
   ConfigSigningService(
-      CaHierarchy cas,
+      IssuingCas cas,
       SigningCertificates certificates,
       Outbox outbox,
       Tenants tenants,
@@ -98,11 +99,12 @@ class ConfigSigningService {
       throw refused(request, "the CSR's key is not the key id it names");
     }
     Instant now = clock.instant();
+    IssuingCa ca = cas.forTenant(tenant);
     X509Certificate certificate =
-        SigningCertificateMaker.issue(cas, tenant, keyId, csr.publicKey(), validity, now);
+        SigningCertificateMaker.issue(ca, tenant, keyId, csr.publicKey(), validity, now);
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(certificate);
-    chain.addAll(cas.chain());
+    chain.addAll(ca.chain());
     var issued =
         new SigningCertificate(
             keyId,

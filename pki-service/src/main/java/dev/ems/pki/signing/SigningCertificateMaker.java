@@ -1,6 +1,6 @@
 package dev.ems.pki.signing;
 
-import dev.ems.pki.ca.CaHierarchy;
+import dev.ems.pki.ca.IssuingCa;
 import dev.ems.pki.system.KeyAlgorithm;
 import java.math.BigInteger;
 import java.security.MessageDigest;
@@ -30,10 +30,12 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A config-signing certificate from the suite's issuing CA (the embedded hierarchy, which every
- * tenant shares): subject {@code CN=EMS config signing,OU=<key id>,O=<tenant>}, SAN URI {@code
- * urn:ems:config-signing:<tenant>} (what binds the key to its tenant), keyUsage digitalSignature
- * (critical), extendedKeyUsage codeSigning — a bundle is code the device runs — and no CA rights.
+ * A config-signing certificate from the tenant's own issuing CA (issue 19; the embedded hierarchy's
+ * per-tenant CA, whatever the device back end), so that a tenant's signing chain runs through its
+ * tenant's CA like its devices' certificates: subject {@code CN=EMS config signing,OU=<key
+ * id>,O=<tenant>}, SAN URI {@code urn:ems:config-signing:<tenant>} (what binds the key to its
+ * tenant), keyUsage digitalSignature (critical), extendedKeyUsage codeSigning — a bundle is code
+ * the device runs — and no CA rights.
  */
 final class SigningCertificateMaker {
 
@@ -44,8 +46,8 @@ final class SigningCertificateMaker {
   private SigningCertificateMaker() {}
 
   static X509Certificate issue(
-      CaHierarchy cas, String tenant, String keyId, PublicKey key, Period validity, Instant now) {
-    X509Certificate issuer = cas.issuing();
+      IssuingCa ca, String tenant, String keyId, PublicKey key, Period validity, Instant now) {
+    X509Certificate issuer = ca.certificate();
     Instant notAfter = now.atZone(ZoneOffset.UTC).plus(validity).toInstant();
     if (notAfter.isAfter(issuer.getNotAfter().toInstant())) {
       notAfter = issuer.getNotAfter().toInstant();
@@ -88,8 +90,7 @@ final class SigningCertificateMaker {
                   false,
                   new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer));
       var signer =
-          new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(cas.issuingKey()))
-              .build(cas.issuingKey());
+          new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(ca.key())).build(ca.key());
       return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     } catch (Exception e) {
       throw new IllegalStateException("the issuing CA failed to sign a config-signing key", e);

@@ -193,6 +193,29 @@ class RenewalIT {
             .getContentAsString();
     assertThat(PkiTestSupport.certificates(tenants))
         .containsExactly(cas.forTenant("default").certificate(), cas.root());
+    // by the CA's id (SCEP GetCACert's message, issue 19): that CA's chain; an unknown id 404
+    var byId =
+        mvc.perform(
+                get("/internal/v1/ca-chain")
+                    .param("caId", cas.forTenant("default").id())
+                    .header("Authorization", SERVICE))
+            .andExpect(status().isOk())
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+    assertThat(PkiTestSupport.certificates(byId))
+        .containsExactly(cas.forTenant("default").certificate(), cas.root());
+    mvc.perform(
+            get("/internal/v1/ca-chain")
+                .param("caId", "tenant-" + UUID.randomUUID())
+                .header("Authorization", SERVICE))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.code").value("ca-not-found"));
+    mvc.perform(
+            get("/internal/v1/ca-chain")
+                .param("caId", "x".repeat(121))
+                .header("Authorization", SERVICE))
+        .andExpect(status().isUnprocessableEntity());
   }
 
   private static String csr() {

@@ -345,6 +345,10 @@ class IssuanceIT {
             .andExpect(status().isOk())
             .andExpect(jsonPath("$.length()").value(3))
             .andExpect(jsonPath("$[2].id").value("tenant"))
+            // the id of its CRL URL, which SCEP gear sends as GetCACert's message (issue 19)
+            .andExpect(jsonPath("$[2].caId").value(org.hamcrest.Matchers.startsWith("tenant-")))
+            .andExpect(jsonPath("$[1].caId").value("issuing"))
+            .andExpect(jsonPath("$[0].caId").doesNotExist())
             .andReturn()
             .getResponse()
             .getContentAsString();

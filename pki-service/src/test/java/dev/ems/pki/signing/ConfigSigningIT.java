@@ -57,9 +57,10 @@ class ConfigSigningIT {
   @Autowired ApiKeys keys;
   @Autowired MockMvc mvc;
   @Autowired ConfigSigningService service;
+  @Autowired dev.ems.pki.ca.IssuingCas issuingCas;
 
   @Test
-  void aKeysCsrGetsACodeSigningCertificateOfItsTenantFromTheIssuingCaOnce() throws Exception {
+  void aKeysCsrGetsACodeSigningCertificateFromItsTenantsOwnIssuingCaOnce() throws Exception {
     String tenant = "signing-" + UUID.randomUUID();
     KeyPair key = keyPair("secp256r1");
     String keyId = ConfigSignatures.kid(key.getPublic());
@@ -71,8 +72,11 @@ class ConfigSigningIT {
     List<X509Certificate> chain = ConfigSignatures.parseChain(issued.chainPem());
     assertThat(chain).hasSize(3);
     X509Certificate leaf = chain.getFirst();
-    assertThat(chain.subList(1, 3)).containsExactly(cas.issuing(), cas.root());
-    leaf.verify(cas.issuing().getPublicKey());
+    // from the tenant's own issuing CA (issue 19), like its devices' certificates
+    var tenantCa = issuingCas.forTenant(tenant);
+    assertThat(chain.subList(1, 3)).containsExactly(tenantCa.certificate(), cas.root());
+    assertThat(chain.get(1)).isNotEqualTo(cas.issuing());
+    leaf.verify(tenantCa.certificate().getPublicKey());
     assertThat(leaf.getPublicKey()).isEqualTo(key.getPublic());
     assertThat(leaf.getKeyUsage()[0]).as("digitalSignature").isTrue();
     assertThat(leaf.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.3");
