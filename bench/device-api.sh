@@ -18,10 +18,12 @@
 # stalls (a thread waits for memory), counted apart.
 # MEM=1 (own-jvm) also prints what device-api holds in memory: per idle keep-alive connection (CONNS
 # connections that each fetched once, held idle; live heap after a full GC and RSS, before and
-# after) and per device (live heap before and after the fleet's DEVICES devices were provisioned,
-# measured in the measured JVMs and in one more whose config cache keeps one entry: the difference
-# is the cached config), and extrapolates to 100,000 connections per replica and to a fleet of
-# FLEET devices (1,000,000) polling every POLL seconds (60).
+# after) and per device (live heap before and after the fleet's DEVICES devices were provisioned and
+# fetched once each, measured in the measured JVMs and in one more whose config cache keeps one
+# entry: the difference is the cached config; PRE devices provisioned before the first snapshot
+# take the code paths' one-time allocations out), native memory per connection (NMT, in that
+# JVM), and extrapolates to 100,000 connections per replica and to a fleet of
+# FLEET_SIZE devices (1,000,000) polling every POLL seconds (60).
 # Every process here holds CONNS sockets: CONNS must stay 1,000 under the open-files limit (ulimit
 # -Hn; 20,000 on this machine), and nginx gets worker_connections and worker_rlimit_nofile to
 # match, and the listen backlog device-api's Netty takes (net.core.somaxconn), so the comparison is
@@ -36,7 +38,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 DEVICES="${DEVICES:-200}"; DURATION="${DURATION:-15}"; RATE="${RATE:-25000}"; CONNS="${CONNS:-1000}"
 WARMUP="${WARMUP:-30}"; ROUNDS="${ROUNDS:-2}"; TARGET="${TARGET:-own-jvm}"; COMPARE="${COMPARE:-nginx}"
-GCS="${GCS:-g1}"; MEM="${MEM:-1}"; FLEET="${FLEET:-1000000}"; POLL="${POLL:-60}"
+GCS="${GCS:-g1}"; MEM="${MEM:-1}"; FLEET_SIZE="${FLEET_SIZE:-1000000}"; POLL="${POLL:-60}"; PRE="${PRE:-5}"
 [ "$TARGET" = own-jvm ] && [ "$COMPARE" = nginx ] || MEM=0
 OUT="$(pwd)/bench/out/device-api"; rm -rf "$OUT"; mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -61,7 +63,7 @@ echo "== starting the suite (EMS_HOME=$OUT/ems)"
 EMS_HOME="$OUT/ems" DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
   "$JAVA_HOME/bin/java" -jar launcher/target/launcher-*-exec.jar > "$OUT/suite.log" 2>&1 &
 SUITE=$!; PIDS+=($SUITE)
-until grep -q '^EMS ready' "$OUT/suite.log"; do sleep 2; kill -0 $SUITE || { tail -50 "$OUT/suite.log"; exit 1; }; done
+until grep -qs '^EMS ready' "$OUT/suite.log"; do sleep 2; kill -0 $SUITE || { tail -50 "$OUT/suite.log"; exit 1; }; done
 grep '^EMS ready' "$OUT/suite.log"
 
 # own_api PORT NAME "JVM OPTIONS" ENV... [-- ARGS...]: a device-api in its own JVM, in the
@@ -75,8 +77,20 @@ own_api() { local port=$1 name=$2 opts=$3; shift 3
     "$JAVA_HOME/bin/java" $opts -Xlog:gc,gc+phases:file="$OUT/$name-gc.log" \
     -jar device-api/target/device-api-*-exec.jar > "$OUT/$name.log" 2>&1 & }
 await_api() { until curl -sf -o /dev/null "http://127.0.0.1:$1/actuator/health"; do sleep 1; kill -0 $2 || { tail -50 "$OUT/$3.log"; exit 1; }; done; }
-# live PID NAME: bytes of live objects (GC.class_histogram runs a full GC first; the histogram is kept)
-live() { "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2.txt"; awk '$1 == "Total" {print $3}' "$OUT/histogram-$2.txt"; }
+# live PID NAME: bytes of live objects (GC.class_histogram runs a full GC first; the histogram is
+# kept); the smaller of two, so that what was in flight at one of them counts less
+live() { "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2.txt"
+  "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2-b.txt"
+  local a b; a=$(awk '$1 == "Total" {print $3}' "$OUT/histogram-$2.txt"); b=$(awk '$1 == "Total" {print $3}' "$OUT/histogram-$2-b.txt")
+  if [ "$b" -lt "$a" ]; then mv "$OUT/histogram-$2-b.txt" "$OUT/histogram-$2.txt"; echo "$b"; else echo "$a"; fi; }
+# fetch_all PORT FLEET_LUA: every device of a fleet file fetches its config once (what a fetch
+# leaves behind per device: the certificate header's fingerprint, the rate-limit bucket)
+fetch_all() { awk -F'"' '/^  "/ {print $2}' "$2" | while read -r c; do
+  curl -s -o /dev/null -H "X-SSL-Client-Cert: $c" "http://127.0.0.1:$1/device/v1/config" || true; done; }
+# histdiff BEFORE AFTER N TOP: the TOP classes whose live bytes grew most between two histograms, per N
+histdiff() { awk -v n="$3" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3); c[$4] += (f == 1 ? -$2 : $2)}
+  END {for (k in b) if (b[k] > 0) printf "%d %.2f %s\n", b[k] / n, c[k] / n, k}' "$1" "$2" | sort -rn | head -"$4" |
+  awk '{printf "  %6d bytes in %5.2f %s\n", $1, $2, $3}'; }
 rss() { awk '/^VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
 
 # the servers measured: name, base URL, PID (CPU), GC log, kind (nginx: static file; api: device-api)
@@ -104,7 +118,7 @@ if [ "$TARGET" = own-jvm ]; then
     done
     if [ "$MEM" = 1 ]; then
       # the same, but its config cache keeps one entry: per device, the difference is the cached config
-      own_api 8099 device-api-nocache "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5}" \
+      own_api 8099 device-api-nocache "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5} -XX:NativeMemoryTracking=summary" \
         SPRING_APPLICATION_JSON='{"device-api":{"cache-max-entries":1}}'; NOCACHE=$!; PIDS+=($NOCACHE)
       await_api 8099 $NOCACHE device-api-nocache
     fi
@@ -115,22 +129,25 @@ fi
 # memory per device: live heap of each own device-api before and after the fleet is provisioned
 declare -A LIVE0 LIVE1 PER_DEVICE
 if [ "$MEM" = 1 ]; then
-  for a in "${APIS[@]}" "nocache:8099:$NOCACHE"; do IFS=: read -r n p pid <<< "$a"; LIVE0[$n]=$(live "$pid" "$n-0"); done
+  echo "== provisioning $PRE devices first (their code paths' one-time allocations are not per device)"
+  "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.DeviceFleetSetup "$OUT/pre" "$PRE" "$(cat "$OUT/ems/admin-key")"
+  sleep 5
+  for a in "${APIS[@]}" "nocache:8099:$NOCACHE"; do IFS=: read -r n p pid <<< "$a"; fetch_all "$p" "$OUT/pre/fleet.lua"; LIVE0[$n]=$(live "$pid" "$n-0"); done
 fi
 echo "== provisioning $DEVICES devices"
 "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.DeviceFleetSetup "$OUT" "$DEVICES" "$(cat "$OUT/ems/admin-key")"
 API_ETAG=$(cat "$OUT/etag.txt"); CERT=$(cat "$OUT/cert-header.txt")
 if [ "$MEM" = 1 ]; then
-  sleep 10  # the own device-apis take the fleet's certificates and configs from Kafka
-  echo "== memory per device (live heap after a full GC, before and after provisioning $DEVICES devices; body $(wc -c < "$OUT/config.json") bytes)"
-  for a in "${APIS[@]}" "nocache:8099:$NOCACHE"; do IFS=: read -r n p pid <<< "$a"; LIVE1[$n]=$(live "$pid" "$n-1"); done
+  sleep 5  # the own device-apis take the fleet's certificates and configs from Kafka
+  echo "== memory per device (live heap after a full GC, before and after provisioning $DEVICES devices and one fetch each; body $(wc -c < "$OUT/config.json") bytes)"
+  for a in "${APIS[@]}" "nocache:8099:$NOCACHE"; do IFS=: read -r n p pid <<< "$a"; fetch_all "$p" "$OUT/fleet.lua"; LIVE1[$n]=$(live "$pid" "$n-1"); done
   PER_DEVICE_NOCACHE=$(( (LIVE1[nocache] - LIVE0[nocache]) / DEVICES ))
   for a in "${APIS[@]}"; do IFS=: read -r n p pid <<< "$a"
     d=$(( (LIVE1[$n] - LIVE0[$n]) / DEVICES ))
     echo "device-api $n: $d bytes per device; without its cached config (cache of one entry) $PER_DEVICE_NOCACHE; so $((d - PER_DEVICE_NOCACHE)) bytes per cached config"
     PER_DEVICE[$n]=$d
+    histdiff "$OUT/histogram-$n-0.txt" "$OUT/histogram-$n-1.txt" "$DEVICES" 6
   done
-  kill $NOCACHE
 fi
 
 mkdir -p "$OUT/www/device/v1"; cp "$OUT/config.json" "$OUT/www/device/v1/config"
@@ -197,7 +214,7 @@ if [ "$MEM" = 1 ]; then
     "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.IdleConnections 127.0.0.1 "${url##*:}" "$CONNS" /device/v1/config "${hdr[@]}" \
       < "$OUT/idle.fifo" > "$OUT/idle-$n.out" 2>&1 &
     PROBE=$!
-    until grep -q '^open' "$OUT/idle-$n.out"; do sleep 1; kill -0 $PROBE 2>/dev/null || { cat "$OUT/idle-$n.out"; exit 1; }; done
+    until grep -qs '^open' "$OUT/idle-$n.out"; do sleep 1; kill -0 $PROBE 2>/dev/null || { cat "$OUT/idle-$n.out"; exit 1; }; done
     opened=$(awk '/^open/ {print $2}' "$OUT/idle-$n.out")
     sleep 2
     r=$(rss "$pid"); CONN_RSS[$n]=$(( (r - BASE_RSS[$n]) / opened ))
@@ -207,8 +224,25 @@ if [ "$MEM" = 1 ]; then
       line="$line; live heap $((BASE_LIVE[$n] >> 20)) -> $((l >> 20)) MB: ${CONN_HEAP[$n]} bytes per connection"
     fi
     echo "$line"
+    # where a connection's heap goes: the classes that grew most, per connection
+    [ "${KINDS[$i]}" = api ] && histdiff "$OUT/histogram-$n-idle0.txt" "$OUT/histogram-$n-idle1.txt" "$opened" 8
     echo >&3; exec 3>&-; wait $PROBE || true
   done
+  # native memory per connection: NMT in the G1 JVM with the one-entry cache (not measured under load)
+  nmt_committed() { # "Total" or a category; committed KB and its change, from a summary.diff
+    awk -v what="$2" 'index($0, what) {if (match($0, /committed=[0-9]+KB( [+-][0-9]+KB)?/)) {v = substr($0, RSTART, RLENGTH); sub(/committed=[0-9]+KB ?/, "", v); gsub(/KB/, "", v); print v + 0; exit}}' "$1"; }
+  "$JAVA_HOME/bin/jcmd" $NOCACHE GC.run > /dev/null; "$JAVA_HOME/bin/jcmd" $NOCACHE VM.native_memory baseline > /dev/null
+  exec 3<>"$OUT/idle.fifo"
+  "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.IdleConnections 127.0.0.1 8099 "$CONNS" /device/v1/config "X-SSL-Client-Cert: $CERT" \
+    < "$OUT/idle.fifo" > "$OUT/idle-nmt.out" 2>&1 &
+  PROBE=$!
+  until grep -qs '^open' "$OUT/idle-nmt.out"; do sleep 1; kill -0 $PROBE 2>/dev/null || { cat "$OUT/idle-nmt.out"; exit 1; }; done
+  opened=$(awk '/^open/ {print $2}' "$OUT/idle-nmt.out")
+  "$JAVA_HOME/bin/jcmd" $NOCACHE GC.run > /dev/null; "$JAVA_HOME/bin/jcmd" $NOCACHE VM.native_memory summary.diff > "$OUT/nmt-diff.txt"
+  echo >&3; exec 3>&-; wait $PROBE || true
+  NATIVE=$(( ($(nmt_committed "$OUT/nmt-diff.txt" "Total:") - $(nmt_committed "$OUT/nmt-diff.txt" "Java Heap (")) * 1024 / opened ))
+  echo "native memory (NMT, committed outside the Java heap; $(grep '^open' "$OUT/idle-nmt.out")): $NATIVE bytes per connection ($OUT/nmt-diff.txt)"
+  kill $NOCACHE
   # the kernel's share, outside every process's RSS: the slab objects of one TCP socket
   KERNEL=$(awk '$1 ~ /^(TCP|sock_inode_cache|filp|dentry|eventpoll_epi)$/ {s += $4; d = d $1 " " $4 " "} END {print s; print d > "/dev/stderr"}' /proc/slabinfo 2>"$OUT/slab.txt")
   echo "kernel, per socket (slab object sizes: $(cat "$OUT/slab.txt")): $KERNEL bytes, and as much again for the client's end"
@@ -294,21 +328,22 @@ done
 
 # closed loop: each server's throughput against the first (nginx, or the untraced device-api)
 echo "== closed loop, ratio to ${NAMES[0]} (round: test: server ratio...)"
-awk -F' [|] ' -v ref="${NAMES[0]}" '$3 ~ /^closed/ {k = $1 "|" $3; if ($2 == ref) r[k] = $5; else if (r[k] > 0) o[k] = o[k] sprintf(" %s %.2f", $2, $5 / r[k])}
-  END {for (k in o) {split(k, a, "|"); sub(/^[|] /, "", a[1]); print "round " a[1] ": " a[2] ":" o[k]}}' "$OUT/rows.md" | sort
+awk -F'|' -v ref="${NAMES[0]}" '{for (f = 2; f <= 6; f++) gsub(/ /, "", $f)} $4 ~ /^closed/ {k = "round " $2 ", " $4 ":"
+  if ($3 == ref) r[k] = $6; else if (r[k] > 0) o[k] = o[k] sprintf(" %s %.2f", $3, $6 / r[k])} END {for (k in o) print k o[k]}' "$OUT/rows.md" | sort
 
 if [ "$MEM" = 1 ]; then
   CACHE_MAX=$(awk '/cache-max-entries:/ {print $2}' device-api/src/main/resources/device-api.yml)
   echo "== extrapolation (memory measured above; kernel $KERNEL bytes per socket at device-api's end)"
   for a in "${APIS[@]}"; do IFS=: read -r n p pid <<< "$a"
-    awk -v n="$n" -v heap="${CONN_HEAP[$n]}" -v rss="${CONN_RSS[$n]}" -v kern="$KERNEL" -v live="${BASE_LIVE[$n]}" \
-        -v base="${BASE_RSS[$n]}" -v dev="${PER_DEVICE[$n]}" -v nocache="$PER_DEVICE_NOCACHE" -v fleet="$FLEET" \
+    awk -v n="$n" -v heap="${CONN_HEAP[$n]}" -v rss="${CONN_RSS[$n]}" -v kern="$KERNEL" -v live="${BASE_LIVE[$n]}" -v native="$NATIVE" \
+        -v base="${BASE_RSS[$n]}" -v dev="${PER_DEVICE[$n]}" -v nocache="$PER_DEVICE_NOCACHE" -v fleet="$FLEET_SIZE" \
         -v poll="$POLL" -v rate="$RATE" -v cachemax="$CACHE_MAX" -v nginx="${CONN_RSS[nginx]}" 'BEGIN {
       mb = 1048576; c = 100000; cfg = dev - nocache
-      printf "device-api %s, 100,000 connections per replica: live heap %.0f MB + %.0f MB for the connections (%d bytes each; nginx: %d bytes of RSS each), RSS %.0f MB + %.0f MB, kernel %.0f MB\n", n, live / mb, c * heap / mb, heap, nginx, base / mb, c * rss / mb, c * kern / mb
+      printf "device-api %s, 100,000 connections per replica: live heap %.0f MB + %.0f MB for the connections (%d bytes each), native %.0f MB (%d bytes each), kernel %.0f MB (%d bytes each; the RSS grew %d bytes per connection here, nginx%s %d)\n", n, live / mb, c * heap / mb, heap, c * native / mb, native, c * kern / mb, kern, rss, "'"'"'s", nginx
       reps = int((fleet + c - 1) / c); fetch = fleet / poll; byrate = int((fetch + rate - 1) / rate)
       cached = fleet < cachemax ? fleet : cachemax
-      printf "device-api %s, %d devices polling every %d s: %.0f fetches/s; %d replicas by connections (100,000 each), %d by rate (%d/s each, as offered above); each replica holds all %d devices'"'"' certificates (%d bytes each: %.0f MB) and up to %d cached configs (%d bytes each: %.0f MB): live heap about %.0f MB, RSS about %.0f MB and %.0f MB of kernel memory per replica; %d replicas, %d with one to spare\n", n, fleet, poll, fetch, reps, byrate, rate, fleet, nocache, fleet * nocache / mb, cachemax, cfg, cached * cfg / mb, (live + c * heap + fleet * nocache + cached * cfg) / mb, (base + c * rss + fleet * nocache + cached * cfg) / mb, c * kern / mb, (reps > byrate ? reps : byrate), (reps > byrate ? reps : byrate) + 1 }'
+      L = (live + c * heap + fleet * nocache + cached * cfg) / mb
+      printf "device-api %s, %d devices polling every %d s: %.0f fetches/s; %d replicas by connections (100,000 each), %d by rate (%d/s each, if held at p99 < 10 ms above); each replica holds all %d devices'"'"' certificates and directory entries (%d bytes each: %.0f MB) and up to %d cached configs (%d bytes each: %.0f MB), so a live heap of about %.0f MB (give it twice that: -Xmx%.0fm), %.0f MB native and %.0f MB kernel memory for the connections, beside the JVM'"'"'s own (RSS %.0f MB before the connections here): %d replicas, %d with one to spare\n", n, fleet, poll, fetch, reps, byrate, rate, fleet, nocache, fleet * nocache / mb, cachemax, cfg, cached * cfg / mb, L, 2 * L, c * native / mb, c * kern / mb, base / mb, (reps > byrate ? reps : byrate), (reps > byrate ? reps : byrate) + 1 }'
   done
 fi
 uptime
