@@ -17,13 +17,12 @@
 # (G1: Young/Remark/Cleanup/Full; ZGC: Mark Start, Mark End, Relocate Start) and ZGC's allocation
 # stalls (a thread waits for memory), counted apart.
 # MEM=1 (own-jvm) also prints what device-api holds in memory: per idle keep-alive connection (CONNS
-# connections that each fetched once, held idle; live heap after a full GC and RSS, before and
-# after) and per device (live heap before and after the fleet's DEVICES devices were provisioned and
-# fetched once each, measured in the measured JVMs and in one more whose config cache keeps one
-# entry: the difference is the cached config; PRE devices provisioned before the first snapshot
-# take the code paths' one-time allocations out), native memory per connection (NMT, in that
-# JVM), and extrapolates to 100,000 connections per replica and to a fleet of
-# FLEET_SIZE devices (1,000,000) polling every POLL seconds (60).
+# connections that each fetched once, held idle by IdleConnections: live heap after a full GC and
+# RSS, before and after; native memory by NMT in one more G1 JVM), per cached config and per device
+# besides (ReadModelFootprint: device-api's structures with 100,000 devices, in a JVM of its own
+# with each GC's options, since in a running device-api the first events' one-time allocations
+# outweigh the few hundred devices provisioned), and extrapolates to 100,000 connections per
+# replica and to a fleet of FLEET_SIZE devices (1,000,000) polling every POLL seconds (60).
 # Every process here holds CONNS sockets: CONNS must stay 1,000 under the open-files limit (ulimit
 # -Hn; 20,000 on this machine), and nginx gets worker_connections and worker_rlimit_nofile to
 # match, and the listen backlog device-api's Netty takes (net.core.somaxconn), so the comparison is
@@ -38,7 +37,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 DEVICES="${DEVICES:-200}"; DURATION="${DURATION:-15}"; RATE="${RATE:-25000}"; CONNS="${CONNS:-1000}"
 WARMUP="${WARMUP:-30}"; ROUNDS="${ROUNDS:-2}"; TARGET="${TARGET:-own-jvm}"; COMPARE="${COMPARE:-nginx}"
-GCS="${GCS:-g1}"; MEM="${MEM:-1}"; FLEET_SIZE="${FLEET_SIZE:-1000000}"; POLL="${POLL:-60}"; PRE="${PRE:-5}"
+GCS="${GCS:-g1}"; MEM="${MEM:-1}"; FLEET_SIZE="${FLEET_SIZE:-1000000}"; POLL="${POLL:-60}"
 [ "$TARGET" = own-jvm ] && [ "$COMPARE" = nginx ] || MEM=0
 OUT="$(pwd)/bench/out/device-api"; rm -rf "$OUT"; mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -83,16 +82,6 @@ live() { "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2.txt"
   "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2-b.txt"
   local a b; a=$(awk '$1 == "Total" {print $3}' "$OUT/histogram-$2.txt"); b=$(awk '$1 == "Total" {print $3}' "$OUT/histogram-$2-b.txt")
   if [ "$b" -lt "$a" ]; then mv "$OUT/histogram-$2-b.txt" "$OUT/histogram-$2.txt"; echo "$b"; else echo "$a"; fi; }
-# fetch_all PORT FLEET_LUA: every device of a fleet file fetches its config once (what a fetch
-# leaves behind per device: the certificate header's fingerprint, the rate-limit bucket)
-fetch_all() { awk -F'"' '/^  "/ {print $2}' "$2" | while read -r c; do
-  curl -s -o /dev/null -H "X-SSL-Client-Cert: $c" "http://127.0.0.1:$1/device/v1/config" || true; done; }
-# histdiff BEFORE AFTER N TOP: the TOP classes whose live bytes grew most between two histograms, per N
-histdiff() { awk -v n="$3" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3); c[$4] += (f == 1 ? -$2 : $2)}
-  END {for (k in b) if (b[k] > 0) printf "%d %.2f %s\n", b[k] / n, c[k] / n, k}' "$1" "$2" | sort -rn | head -"$4" |
-  awk '{printf "  %6d bytes in %5.2f %s\n", $1, $2, $3}'; }
-rss() { awk '/^VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
-
 # the servers measured: name, base URL, PID (CPU), GC log, kind (nginx: static file; api: device-api)
 NAMES=(); URLS=(); SPIDS=(); GCLOGS=(); KINDS=()
 server() { NAMES+=("$1"); URLS+=("$2"); SPIDS+=("$3"); GCLOGS+=("$4"); KINDS+=("$5"); }
@@ -117,36 +106,30 @@ if [ "$TARGET" = own-jvm ]; then
       port=$((port + 2))
     done
     if [ "$MEM" = 1 ]; then
-      # the same, but its config cache keeps one entry: per device, the difference is the cached config
-      own_api 8099 device-api-nocache "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5} -XX:NativeMemoryTracking=summary" \
-        SPRING_APPLICATION_JSON='{"device-api":{"cache-max-entries":1}}'; NOCACHE=$!; PIDS+=($NOCACHE)
-      await_api 8099 $NOCACHE device-api-nocache
+      # one more, with native memory tracking, for the native memory per connection (not under load)
+      own_api 8099 device-api-nmt "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5} -XX:NativeMemoryTracking=summary"
+      NOCACHE=$!; PIDS+=($NOCACHE)
+      await_api 8099 $NOCACHE device-api-nmt
     fi
   fi
   for a in "${APIS[@]}"; do IFS=: read -r n p pid <<< "$a"; await_api "$p" "$pid" "device-api-$n"; done
 fi
 
-# memory per device: live heap of each own device-api before and after the fleet is provisioned
-declare -A LIVE0 LIVE1 PER_DEVICE
-if [ "$MEM" = 1 ]; then
-  echo "== provisioning $PRE devices first (their code paths' one-time allocations are not per device)"
-  "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.DeviceFleetSetup "$OUT/pre" "$PRE" "$(cat "$OUT/ems/admin-key")"
-  sleep 5
-  for a in "${APIS[@]}" "nocache:8099:$NOCACHE"; do IFS=: read -r n p pid <<< "$a"; fetch_all "$p" "$OUT/pre/fleet.lua"; LIVE0[$n]=$(live "$pid" "$n-0"); done
-fi
 echo "== provisioning $DEVICES devices"
 "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.DeviceFleetSetup "$OUT" "$DEVICES" "$(cat "$OUT/ems/admin-key")"
 API_ETAG=$(cat "$OUT/etag.txt"); CERT=$(cat "$OUT/cert-header.txt")
+declare -A PER_CONFIG PER_DEVICE PER_FETCHING
 if [ "$MEM" = 1 ]; then
-  sleep 5  # the own device-apis take the fleet's certificates and configs from Kafka
-  echo "== memory per device (live heap after a full GC, before and after provisioning $DEVICES devices and one fetch each; body $(wc -c < "$OUT/config.json") bytes)"
-  for a in "${APIS[@]}" "nocache:8099:$NOCACHE"; do IFS=: read -r n p pid <<< "$a"; fetch_all "$p" "$OUT/fleet.lua"; LIVE1[$n]=$(live "$pid" "$n-1"); done
-  PER_DEVICE_NOCACHE=$(( (LIVE1[nocache] - LIVE0[nocache]) / DEVICES ))
+  SIGNATURE=$(curl -s -D - -o /dev/null -H "X-SSL-Client-Cert: $CERT" http://127.0.0.1:8080/device/v1/config | tr -d '\r' | sed -n 's/^EMS-Config-Signature: //Ip')
+  echo "== memory per device (ReadModelFootprint, 100,000 devices; body $(wc -c < "$OUT/config.json") bytes, signature ${#SIGNATURE} characters, certificate header ${#CERT})"
   for a in "${APIS[@]}"; do IFS=: read -r n p pid <<< "$a"
-    d=$(( (LIVE1[$n] - LIVE0[$n]) / DEVICES ))
-    echo "device-api $n: $d bytes per device; without its cached config (cache of one entry) $PER_DEVICE_NOCACHE; so $((d - PER_DEVICE_NOCACHE)) bytes per cached config"
-    PER_DEVICE[$n]=$d
-    histdiff "$OUT/histogram-$n-0.txt" "$OUT/histogram-$n-1.txt" "$DEVICES" 6
+    case $n in zgc*) gcopt=-XX:+UseZGC ;; *) gcopt=-XX:+UseG1GC ;; esac
+    "$JAVA_HOME/bin/java" $gcopt -cp "$CP" dev.ems.device.config.ReadModelFootprint "$OUT/config.json" "$OUT/cert-header.txt" \
+      "${#SIGNATURE}" 100000 2>/dev/null > "$OUT/footprint-$n.txt"
+    PER_CONFIG[$n]=$(awk '$1 == "cached-config" {print $2}' "$OUT/footprint-$n.txt")
+    PER_DEVICE[$n]=$(awk '$1 == "device" {print $2}' "$OUT/footprint-$n.txt")
+    PER_FETCHING[$n]=$(awk '$1 == "fetching-device" {print $2}' "$OUT/footprint-$n.txt")
+    echo "device-api $n ($gcopt): ${PER_CONFIG[$n]} bytes per cached config; ${PER_DEVICE[$n]} per device of the fleet (certificate index, directory); ${PER_FETCHING[$n]} per device that fetches from it (fingerprint cache keyed by the header's text, rate-limit bucket)"
   done
 fi
 
@@ -336,14 +319,14 @@ if [ "$MEM" = 1 ]; then
   echo "== extrapolation (memory measured above; kernel $KERNEL bytes per socket at device-api's end)"
   for a in "${APIS[@]}"; do IFS=: read -r n p pid <<< "$a"
     awk -v n="$n" -v heap="${CONN_HEAP[$n]}" -v rss="${CONN_RSS[$n]}" -v kern="$KERNEL" -v live="${BASE_LIVE[$n]}" -v native="$NATIVE" \
-        -v base="${BASE_RSS[$n]}" -v dev="${PER_DEVICE[$n]}" -v nocache="$PER_DEVICE_NOCACHE" -v fleet="$FLEET_SIZE" \
+        -v base="${BASE_RSS[$n]}" -v cfg="${PER_CONFIG[$n]}" -v nocache="${PER_DEVICE[$n]}" -v fetching="${PER_FETCHING[$n]}" -v fleet="$FLEET_SIZE" \
         -v poll="$POLL" -v rate="$RATE" -v cachemax="$CACHE_MAX" -v nginx="${CONN_RSS[nginx]}" 'BEGIN {
-      mb = 1048576; c = 100000; cfg = dev - nocache
+      mb = 1048576; c = 100000
       printf "device-api %s, 100,000 connections per replica: live heap %.0f MB + %.0f MB for the connections (%d bytes each), native %.0f MB (%d bytes each), kernel %.0f MB (%d bytes each; the RSS grew %d bytes per connection here, nginx%s %d)\n", n, live / mb, c * heap / mb, heap, c * native / mb, native, c * kern / mb, kern, rss, "'"'"'s", nginx
       reps = int((fleet + c - 1) / c); fetch = fleet / poll; byrate = int((fetch + rate - 1) / rate)
       cached = fleet < cachemax ? fleet : cachemax
-      L = (live + c * heap + fleet * nocache + cached * cfg) / mb
-      printf "device-api %s, %d devices polling every %d s: %.0f fetches/s; %d replicas by connections (100,000 each), %d by rate (%d/s each, if held at p99 < 10 ms above); each replica holds all %d devices'"'"' certificates and directory entries (%d bytes each: %.0f MB) and up to %d cached configs (%d bytes each: %.0f MB), so a live heap of about %.0f MB (give it twice that: -Xmx%.0fm), %.0f MB native and %.0f MB kernel memory for the connections, beside the JVM'"'"'s own (RSS %.0f MB before the connections here): %d replicas, %d with one to spare\n", n, fleet, poll, fetch, reps, byrate, rate, fleet, nocache, fleet * nocache / mb, cachemax, cfg, cached * cfg / mb, L, 2 * L, c * native / mb, c * kern / mb, base / mb, (reps > byrate ? reps : byrate), (reps > byrate ? reps : byrate) + 1 }'
+      L = (live + c * heap + c * fetching + fleet * nocache + cached * cfg) / mb
+      printf "device-api %s, %d devices polling every %d s: %.0f fetches/s; %d replicas by connections (100,000 each), %d by rate (%d/s each, if held at p99 < 10 ms above); each replica holds all %d devices'"'"' certificate index and directory entries (%d bytes each: %.0f MB), up to %d cached configs (%d bytes each: %.0f MB) and its 100,000 devices'"'"' fingerprints and buckets (%d bytes each: %.0f MB), so a live heap of about %.0f MB (give it twice that: -Xmx%.0fm), %.0f MB native and %.0f MB kernel memory for the connections, beside the JVM'"'"'s own (RSS %.0f MB before the connections here): %d replicas, %d with one to spare\n", n, fleet, poll, fetch, reps, byrate, rate, fleet, nocache, fleet * nocache / mb, cachemax, cfg, cached * cfg / mb, fetching, c * fetching / mb, L, 2 * L, c * native / mb, c * kern / mb, base / mb, (reps > byrate ? reps : byrate), (reps > byrate ? reps : byrate) + 1 }'
   done
 fi
 uptime
