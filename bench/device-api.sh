@@ -3,7 +3,7 @@
 # interleaved. Closed loop (wrk, CONNS connections): throughput. Open loop (h2load --h1 --rps, CONNS
 # connections): latency at a fixed offered rate. Both for 200 and 304.
 #   bench/device-api.sh     # DEVICES=200 DURATION=15 RATE=25000 CONNS=1000 WARMUP=30 ROUNDS=2
-#                           # ARRIVALS=spread|burst TARGET=own-jvm|suite GCS="g1" MEM=1 BUILD=1
+#                           # ARRIVALS=spread|burst TARGET=own-jvm|suite GCS="zgc" MEM=1 BUILD=1
 #   CONNS=18000 GCS="g1 zgc" bench/device-api.sh    # issue 21: many connections, G1 vs ZGC
 # The suite (./ems up: all five services in one JVM) enrolls the fleet. The device-api measured is,
 # by default (TARGET=own-jvm), a second device-api in its own JVM on the suite's PostgreSQL and
@@ -11,9 +11,9 @@
 # runs in production. TARGET=suite measures the suite's in-process device-api instead: it shares
 # its heap, and so its GC pauses, with the four other services and the embedded Kafka client load.
 # GCS names the own-JVM device-apis to measure, each in its own JVM, interleaved with nginx in
-# every window: g1 (the container's options, DEVICE_API_JAVA_OPTS or -XX:MaxGCPauseMillis=5),
-# zgc (-XX:+UseZGC: generational ZGC, JDK 25's only mode); any other NAME takes its options from
-# OPTS_NAME. Each JVM logs -Xlog:gc,gc+phases; a window's GC pauses are the log's "Pause" lines
+# every window: zgc (the container's options since issue 21, DEVICE_API_JAVA_OPTS or -XX:+UseZGC:
+# generational ZGC, JDK 25's only mode), g1 (-XX:MaxGCPauseMillis=5, the container's before; ADR
+# 0007); any other NAME takes its options from OPTS_NAME. Each JVM logs -Xlog:gc,gc+phases; a window's GC pauses are the log's "Pause" lines
 # (G1: Young/Remark/Cleanup/Full; ZGC: Mark Start, Mark End, Relocate Start) and ZGC's allocation
 # stalls (a thread waits for memory), counted apart.
 # MEM=1 (own-jvm) also prints what device-api holds in memory: per idle keep-alive connection (CONNS
@@ -37,7 +37,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 DEVICES="${DEVICES:-200}"; DURATION="${DURATION:-15}"; RATE="${RATE:-25000}"; CONNS="${CONNS:-1000}"
 WARMUP="${WARMUP:-30}"; ROUNDS="${ROUNDS:-2}"; TARGET="${TARGET:-own-jvm}"; COMPARE="${COMPARE:-nginx}"
-GCS="${GCS:-g1}"; MEM="${MEM:-1}"; FLEET_SIZE="${FLEET_SIZE:-1000000}"; POLL="${POLL:-60}"
+GCS="${GCS:-zgc}"; MEM="${MEM:-1}"; FLEET_SIZE="${FLEET_SIZE:-1000000}"; POLL="${POLL:-60}"
 [ "$TARGET" = own-jvm ] && [ "$COMPARE" = nginx ] || MEM=0
 OUT="$(pwd)/bench/out/device-api"; rm -rf "$OUT"; mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -88,17 +88,17 @@ server() { NAMES+=("$1"); URLS+=("$2"); SPIDS+=("$3"); GCLOGS+=("$4"); KINDS+=("
 APIS=()  # name:port:pid of the own-JVM device-apis
 if [ "$TARGET" = own-jvm ]; then
   if [ "$COMPARE" = tracing ]; then
-    own_api 8091 device-api-untraced "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5}" EMS_TRACING_ENABLED=false; PIDS+=($!)
+    own_api 8091 device-api-untraced "${DEVICE_API_JAVA_OPTS:--XX:+UseZGC}" EMS_TRACING_ENABLED=false; PIDS+=($!)
     APIS+=("untraced:8091:$!")
-    own_api 8090 device-api "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5}" EMS_TRACING_SAMPLING="${SAMPLING:-0.1}" EMS_TRACING_ENABLED=true; PIDS+=($!)
+    own_api 8090 device-api "${DEVICE_API_JAVA_OPTS:--XX:+UseZGC}" EMS_TRACING_SAMPLING="${SAMPLING:-0.1}" EMS_TRACING_ENABLED=true; PIDS+=($!)
     APIS+=("traced:8090:$!")
   else
     port=8090
     for gc in $GCS; do
       case $gc in
-        # what docker-compose.yml gives device-api's container (ADR 0007)
-        g1) opts="${OPTS_g1:-${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5}}" ;;
-        zgc) opts="${OPTS_zgc:--XX:+UseZGC}" ;;
+        # what docker-compose.yml gives device-api's container (ADR 0007, amendment 4), and before
+        zgc) opts="${OPTS_zgc:-${DEVICE_API_JAVA_OPTS:--XX:+UseZGC}}" ;;
+        g1) opts="${OPTS_g1:--XX:MaxGCPauseMillis=5}" ;;
         *) var="OPTS_$gc"; opts="${!var:?set $var to the JVM options of $gc}" ;;
       esac
       echo "== starting device-api $gc in its own JVM on :$port ($opts)"
@@ -107,7 +107,7 @@ if [ "$TARGET" = own-jvm ]; then
     done
     if [ "$MEM" = 1 ]; then
       # one more, with native memory tracking, for the native memory per connection (not under load)
-      own_api 8099 device-api-nmt "${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5} -XX:NativeMemoryTracking=summary"
+      own_api 8099 device-api-nmt "${DEVICE_API_JAVA_OPTS:--XX:+UseZGC} -XX:NativeMemoryTracking=summary"
       NOCACHE=$!; PIDS+=($NOCACHE)
       await_api 8099 $NOCACHE device-api-nmt
     fi
@@ -211,7 +211,7 @@ if [ "$MEM" = 1 ]; then
     [ "${KINDS[$i]}" = api ] && histdiff "$OUT/histogram-$n-idle0.txt" "$OUT/histogram-$n-idle1.txt" "$opened" 8
     echo >&3; exec 3>&-; wait $PROBE || true
   done
-  # native memory per connection: NMT in the G1 JVM with the one-entry cache (not measured under load)
+  # native memory per connection: NMT in a JVM of the container's options (not measured under load)
   nmt_committed() { # "Total" or a category; committed KB and its change, from a summary.diff
     awk -v what="$2" 'index($0, what) {if (match($0, /committed=[0-9]+KB( [+-][0-9]+KB)?/)) {v = substr($0, RSTART, RLENGTH); sub(/committed=[0-9]+KB ?/, "", v); gsub(/KB/, "", v); print v + 0; exit}}' "$1"; }
   "$JAVA_HOME/bin/jcmd" $NOCACHE GC.run > /dev/null; "$JAVA_HOME/bin/jcmd" $NOCACHE VM.native_memory baseline > /dev/null
