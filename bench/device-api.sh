@@ -125,7 +125,7 @@ if [ "$MEM" = 1 ]; then
   for a in "${APIS[@]}"; do IFS=: read -r n p pid <<< "$a"
     case $n in zgc*) gcopt=-XX:+UseZGC ;; *) gcopt=-XX:+UseG1GC ;; esac
     "$JAVA_HOME/bin/java" $gcopt -cp "$CP" dev.ems.device.config.ReadModelFootprint "$OUT/config.json" "$OUT/cert-header.txt" \
-      "${#SIGNATURE}" 100000 2>/dev/null > "$OUT/footprint-$n.txt"
+      "$(( ${#SIGNATURE} > 0 ? ${#SIGNATURE} : 1 ))" 100000 2>/dev/null > "$OUT/footprint-$n.txt" || true
     PER_CONFIG[$n]=$(awk '$1 == "cached-config" {print $2}' "$OUT/footprint-$n.txt")
     PER_DEVICE[$n]=$(awk '$1 == "device" {print $2}' "$OUT/footprint-$n.txt")
     PER_FETCHING[$n]=$(awk '$1 == "fetching-device" {print $2}' "$OUT/footprint-$n.txt")
