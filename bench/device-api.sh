@@ -82,6 +82,11 @@ live() { "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2.txt"
   "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram > "$OUT/histogram-$2-b.txt"
   local a b; a=$(awk '$1 == "Total" {print $3}' "$OUT/histogram-$2.txt"); b=$(awk '$1 == "Total" {print $3}' "$OUT/histogram-$2-b.txt")
   if [ "$b" -lt "$a" ]; then mv "$OUT/histogram-$2-b.txt" "$OUT/histogram-$2.txt"; echo "$b"; else echo "$a"; fi; }
+# histdiff BEFORE AFTER N TOP: the TOP classes whose live bytes grew most between two histograms, per N
+histdiff() { awk -v n="$3" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3); c[$4] += (f == 1 ? -$2 : $2)}
+  END {for (k in b) if (b[k] > 0) printf "%d %.2f %s\n", b[k] / n, c[k] / n, k}' "$1" "$2" | sort -rn | head -"$4" |
+  awk '{printf "  %6d bytes in %5.2f %s\n", $1, $2, $3}'; }
+rss() { awk '/^VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
 # the servers measured: name, base URL, PID (CPU), GC log, kind (nginx: static file; api: device-api)
 NAMES=(); URLS=(); SPIDS=(); GCLOGS=(); KINDS=()
 server() { NAMES+=("$1"); URLS+=("$2"); SPIDS+=("$3"); GCLOGS+=("$4"); KINDS+=("$5"); }
