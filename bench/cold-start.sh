@@ -14,6 +14,8 @@
 # Modes: none = no AOT cache; aot = cache recorded over a run with load (./ems up's way: the cache
 # is written when the first run stops); aot-start = cache recorded by a run that stops as soon as it
 # is ready (TRAIN=0 for that run: classes and start-up profiles only, as an image build records).
+# JFR=1: the restart run records JFR (profile settings) and the script prints where its execution
+# samples fell: by thread group, by leaf method, and by the first EMS frame on the stack.
 # Run under flock /tmp/ems-bench.lock; the machine's load average is printed.
 set -euo pipefail
 export LC_ALL=C
@@ -62,8 +64,27 @@ stop() {
   if [ -n "${1:-}" ] && [ -f "$1" ]; then printf ' (cache written: %s)' "$(du -h "$1" | cut -f1)"; fi
   echo
 }
-drive() { env EMS_SC_URL=http://127.0.0.1:26081 EMS_KAFKA=127.0.0.1:$KAFKA EMS_KEY="$(cat "$1/admin-key")" RATE=$RATE DEVICES=$DEVICES \
+drive() { env EMS_HOME="$1" EMS_SC_URL=http://127.0.0.1:26081 EMS_KAFKA=127.0.0.1:$KAFKA EMS_KEY="$(cat "$1/admin-key")" RATE=$RATE DEVICES=$DEVICES \
   "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.ColdPipelineBenchmark "${@:2}"; }
+
+# where a recording's execution samples fell (the whole run: start-up and load)
+profile() {
+  "$JAVA_HOME/bin/jfr" print --events jdk.ExecutionSample --stack-depth 64 "$1" | awk '
+    /sampledThread = / { t = $0; sub(/.*sampledThread = "/, "", t); sub(/".*/, "", t); gsub(/[0-9]+/, "N", t); n++; thr[t]++; leaf = ""; ems = ""; next }
+    /stackTrace = \[/ { inside = 1; next }
+    inside && /^[[:space:]]*\]/ { inside = 0; top[leaf]++; if (ems == "") ems = "(no EMS frame)"; own[ems]++; next }
+    inside { f = $1; sub(/\(.*/, "", f); if (leaf == "") leaf = f; if (ems == "" && f ~ /^dev\.ems\./) ems = f; next }
+    END {
+      printf "  JFR execution samples: %d\n", n
+      for (k in thr) printf "T %d %s\n", thr[k], k
+      for (k in top) printf "L %d %s\n", top[k], k
+      for (k in own) printf "E %d %s\n", own[k], k
+    }' > "$1.txt"
+  for kind in T:"by thread group" L:"by leaf method" E:"by first EMS frame (leaf upwards)"; do
+    echo "  ${kind#*:}:"
+    grep "^${kind%%:*} " "$1.txt" | sort -k2 -rn | head -12 | awk -v n="$(grep -c '' "$1.txt")" '{c=$2; $1=""; $2=""; printf "    %6d %s\n", c, $0}'
+  done
+}
 
 echo "== cold start, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for MODE in $MODES; do
@@ -90,7 +111,9 @@ for MODE in $MODES; do
   stop "$aot"
   echo "== mode $MODE: restart on that data ${second[*]:-}; load from the first second after ready"
   uptime | sed 's/^/  /'
-  start "$home" "$OUT/$MODE/second.log" "${second[@]}"
+  jfr=()
+  [ "${JFR:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$MODE/restart.jfr,settings=profile,dumponexit=true")
+  start "$home" "$OUT/$MODE/second.log" "${second[@]}" "${jfr[@]}"
   TAG=m drive "$home" load "$OUT/$MODE/devices" "$OUT/$MODE/second.log" $SUITE \
     > "$OUT/$MODE/load.txt" &
   DRIVER=$!
@@ -99,4 +122,5 @@ for MODE in $MODES; do
   sed 's/^/  /' "$OUT/$MODE/load.txt"
   stop
   echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ "${JFR:-0}" = 1 ]; then profile "$OUT/$MODE/restart.jfr" || echo "  (no profile)"; fi
 done

@@ -248,22 +248,27 @@ public final class ColdPipelineBenchmark {
       times.add(System.nanoTime());
     }
 
-    /** The postmaster (a child of the JVM), its exited children and its live ones. */
-    private long postgres() {
-      long sum = 0;
-      for (var child : ProcessHandle.of(pid).map(p -> p.children().toList()).orElse(List.of())) {
-        long[] v = stat(Path.of("/proc/" + child.pid() + "/stat"));
-        if (v != null && name(Path.of("/proc/" + child.pid() + "/stat")).startsWith("postgres")) {
-          sum += v[0] + v[1] + v[2] + v[3];
-          for (var backend : child.children().toList()) {
-            long[] b = stat(Path.of("/proc/" + backend.pid() + "/stat"));
-            if (b != null) {
-              sum += b[0] + b[1];
-            }
+    /**
+     * The postmaster (pg_ctl runs it detached from the JVM: found by its postmaster.pid in
+     * EMS_HOME), its exited children and its live ones.
+     */
+    private static long postgres() {
+      try {
+        Path pidFile = Path.of(env("EMS_HOME", ".ems"), "postgres", "postmaster.pid");
+        long postmaster = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+        long[] v = stat(Path.of("/proc/" + postmaster + "/stat"));
+        long sum = v == null ? 0 : v[0] + v[1] + v[2] + v[3];
+        for (var backend :
+            ProcessHandle.of(postmaster).map(p -> p.children().toList()).orElse(List.of())) {
+          long[] b = stat(Path.of("/proc/" + backend.pid() + "/stat"));
+          if (b != null) {
+            sum += b[0] + b[1];
           }
         }
+        return sum;
+      } catch (IOException | RuntimeException e) {
+        return 0;
       }
-      return sum;
     }
 
     synchronized void print() {
