@@ -80,9 +80,11 @@ profile() {
       for (k in top) printf "L %d %s\n", top[k], k
       for (k in own) printf "E %d %s\n", own[k], k
     }' > "$1.txt"
+  grep -v '^[TLE] ' "$1.txt"
   for kind in T:"by thread group" L:"by leaf method" E:"by first EMS frame (leaf upwards)"; do
     echo "  ${kind#*:}:"
-    grep "^${kind%%:*} " "$1.txt" | sort -k2 -rn | head -12 | awk -v n="$(grep -c '' "$1.txt")" '{c=$2; $1=""; $2=""; printf "    %6d %s\n", c, $0}'
+    # (head closes the pipe early: not a failure)
+    { grep "^${kind%%:*} " "$1.txt" | sort -k2 -rn | head -12 | awk '{c=$2; $1=""; $2=""; printf "    %6d %s\n", c, $0}'; } || true
   done
 }
 
