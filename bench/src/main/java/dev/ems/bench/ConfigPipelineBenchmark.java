@@ -142,7 +142,7 @@ public final class ConfigPipelineBenchmark {
    * Sends at a fixed rate regardless of responses (open loop); returns the number offered. A
    * request's latency starts at its scheduled send time, so a slow client is not hidden.
    */
-  private static int run(
+  static int run(
       LeanHttp http,
       List<String> devices,
       int rate,
@@ -229,7 +229,7 @@ public final class ConfigPipelineBenchmark {
         .build();
   }
 
-  private static String id(String body) {
+  static String id(String body) {
     Matcher m = ID.matcher(body);
     if (!m.find()) {
       throw new IllegalStateException("no id in " + body);
@@ -238,7 +238,7 @@ public final class ConfigPipelineBenchmark {
   }
 
   /** p50/p99 per 10 s of send time: shows whether latency drifts, spikes or stays flat. */
-  private static void printWindows(Map<UUID, Long> sent, Map<UUID, Long> arrivals, long start) {
+  static void printWindows(Map<UUID, Long> sent, Map<UUID, Long> arrivals, long start) {
     Map<Long, List<Double>> windows = new java.util.TreeMap<>();
     sent.forEach(
         (id, t0) -> {
@@ -257,7 +257,7 @@ public final class ConfigPipelineBenchmark {
         });
   }
 
-  private static double pct(List<Double> sorted, double p) {
+  static double pct(List<Double> sorted, double p) {
     if (sorted.isEmpty()) {
       return Double.NaN;
     }

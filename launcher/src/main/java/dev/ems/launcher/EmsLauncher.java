@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -59,11 +61,39 @@ public final class EmsLauncher {
     int pgPort = Integer.parseInt(env("EMS_PG_PORT", "15432"));
     int kafkaPort = Integer.parseInt(env("EMS_KAFKA_PORT", "19092"));
 
-    System.out.println("EMS: starting PostgreSQL (" + home.resolve("postgres") + ")");
-    PostgresServer postgres = PostgresServer.start(home.resolve("postgres"), pgPort);
-    String jdbcUrl = postgres.jdbcUrl("ems");
-    System.out.println("EMS: starting Kafka (" + home.resolve("kafka") + ")");
-    KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
+    // PostgreSQL (its own processes) and Kafka (in this JVM) start side by side: one waits for
+    // its server process while the other loads and runs the broker
+    System.out.println(
+        "EMS: starting PostgreSQL ("
+            + home.resolve("postgres")
+            + ") and Kafka ("
+            + home.resolve("kafka")
+            + ")");
+    var postgresStart =
+        CompletableFuture.supplyAsync(
+            () -> {
+              PostgresServer server = PostgresServer.start(home.resolve("postgres"), pgPort);
+              return new Database(server, server.jdbcUrl("ems"));
+            },
+            command -> Thread.ofPlatform().name("ems-postgres-start").start(command));
+    KafkaBroker kafka;
+    try {
+      kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
+    } catch (RuntimeException e) {
+      postgresStart.thenAccept(d -> d.server().close());
+      throw e;
+    }
+    Database database;
+    try {
+      database = postgresStart.join();
+    } catch (CompletionException e) {
+      kafka.stop();
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    PostgresServer postgres = database.server();
+    String jdbcUrl = database.jdbcUrl();
+    System.out.printf(
+        "EMS: PostgreSQL and Kafka up in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("spring.datasource.url", jdbcUrl);
@@ -96,7 +126,8 @@ public final class EmsLauncher {
     System.out.println("EMS: starting the services");
     Suite suite;
     try {
-      suite = Suite.start(settings, ports, 2);
+      // EMS_START_THREADS: services started at once (README "Cold start" has the figures)
+      suite = Suite.start(settings, ports, Integer.parseInt(env("EMS_START_THREADS", "2")));
     } catch (RuntimeException e) {
       kafka.stop();
       postgres.close();
@@ -137,6 +168,8 @@ public final class EmsLauncher {
         seconds, urls, home.resolve("admin-key"), home);
     stopped.await();
   }
+
+  private record Database(PostgresServer server, String jdbcUrl) {}
 
   /** A secret: from the environment, or made once and kept beside the data (mode 600). */
   private static String secret(Path home, String variable, String fileName, Supplier<String> make)
