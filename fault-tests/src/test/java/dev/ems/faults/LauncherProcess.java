@@ -195,14 +195,15 @@ final class LauncherProcess implements FaultTarget, AutoCloseable {
 
   /** A free port whose next port is free too (Kafka's controller listens there). */
   private static int twoFreePorts() {
-    for (int attempt = 0; attempt < 50; attempt++) {
+    java.io.IOException last = null;
+    for (int attempt = 0; attempt < 200; attempt++) {
       int port = FreePorts.next();
       try (var next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
         return port;
       } catch (java.io.IOException e) {
-        // taken: try another
+        last = e; // taken: try another
       }
     }
-    throw new IllegalStateException("no two consecutive free ports");
+    throw new IllegalStateException("no two consecutive free ports (last: " + last + ")", last);
   }
 }
