@@ -59,12 +59,12 @@ EMS_SC_URL=http://127.0.0.1:$SC EMS_DEVICE_API_URL=http://127.0.0.1:$API \
 TARGET_PORT=$API
 if [ "$TARGET" = own-jvm ]; then
   TARGET_PORT=18090
-  echo "== starting device-api in its own JVM on :$TARGET_PORT (-XX:MaxGCPauseMillis=5, as its container)"
+  echo "== starting device-api in its own JVM on :$TARGET_PORT (generational ZGC, as its container; README figures were taken on G1)"
   env "${LIMITS[@]}" DEVICE_API_PORT=$TARGET_PORT DEVICE_API_INSTANCE_ID=device-api-bench \
     SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:$PG/ems" SPRING_DATASOURCE_USERNAME=postgres \
     SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA" DEVICE_API_PKI_URL=http://127.0.0.1:18084 \
     EMS_INTERNAL_API_KEY="$(cat "$OUT/ems/internal-api-key")" \
-    "$JAVA_HOME/bin/java" -XX:MaxGCPauseMillis=5 -jar device-api/target/device-api-*-exec.jar > "$OUT/device-api.log" 2>&1 &
+    "$JAVA_HOME/bin/java" -XX:+UseZGC -jar device-api/target/device-api-*-exec.jar > "$OUT/device-api.log" 2>&1 &
   OWN=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$TARGET_PORT/actuator/health"; do sleep 1; kill -0 $OWN || { tail -50 "$OUT/device-api.log"; exit 1; }; done
 fi

@@ -52,7 +52,7 @@ until grep -q '^EMS ready' "$OUT/suite.log"; do sleep 2; kill -0 $SUITE || { tai
 
 # device-api as docker-compose.yml runs it (its JVM options), TLS from PEM files, client-auth want
 # (as in production: enrollment comes before a certificate), no forwarded-certificate proxy
-DEVICE_API_JAVA_OPTS="${DEVICE_API_JAVA_OPTS:--XX:MaxGCPauseMillis=5} -Dreactor.netty.tcp.sslHandshakeTimeout=$((HANDSHAKE_TIMEOUT * 1000))"
+DEVICE_API_JAVA_OPTS="${DEVICE_API_JAVA_OPTS:--XX:+UseZGC} -Dreactor.netty.tcp.sslHandshakeTimeout=$((HANDSHAKE_TIMEOUT * 1000))"
 declare -A PORT=([nginx]=9443 [jdk]=8443 [boringssl]=8444) PID=()
 own_api() { local port=$1 name=$2; shift 2
   env DEVICE_API_PORT=$port DEVICE_API_INSTANCE_ID=$name DEVICE_API_TRUSTED_PROXIES= \
