@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The config pipeline from a cold start (bench/cold-start.sh): drives a suite that {@code ./ems up}
@@ -173,36 +168,7 @@ public final class ColdPipelineBenchmark {
       Map<UUID, Long> arrivals,
       java.util.concurrent.CountDownLatch ready,
       AtomicBoolean running) {
-    Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "bench-cold-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "latest",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class);
-    try (var c = new KafkaConsumer<String, byte[]>(props)) {
-      c.subscribe(List.of(Topics.SC_CONFIGS));
-      while (c.assignment().isEmpty()) {
-        c.poll(Duration.ofMillis(100));
-      }
-      ready.countDown();
-      while (running.get()) {
-        for (var record : c.poll(Duration.ofMillis(50))) {
-          long now = System.nanoTime();
-          String json = new String(record.value(), StandardCharsets.UTF_8);
-          int at = json.indexOf(REQUEST_ID);
-          if (at >= 0) {
-            int from = at + REQUEST_ID.length();
-            arrivals.putIfAbsent(UUID.fromString(json.substring(from, from + 36)), now);
-          }
-        }
-      }
-    }
+    ConfigPipelineBenchmark.consume(bootstrap, "bench-cold-", arrivals, ready, running);
   }
 
   /** CPU ticks of the suite's threads (grouped by name) and of its PostgreSQL, per window. */

@@ -187,12 +187,25 @@ public final class ConfigPipelineBenchmark {
       Map<UUID, Long> arrivals,
       java.util.concurrent.CountDownLatch ready,
       java.util.concurrent.atomic.AtomicBoolean running) {
+    consume(kafka.bootstrapServers(), "bench-", arrivals, ready, running);
+  }
+
+  /**
+   * Records when each config request's publication arrives on {@link Topics#SC_CONFIGS} (also used
+   * by {@link ColdPipelineBenchmark}).
+   */
+  static void consume(
+      String bootstrap,
+      String groupPrefix,
+      Map<UUID, Long> arrivals,
+      java.util.concurrent.CountDownLatch ready,
+      java.util.concurrent.atomic.AtomicBoolean running) {
     Map<String, Object> props =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
+            bootstrap,
             ConsumerConfig.GROUP_ID_CONFIG,
-            "bench-" + UUID.randomUUID(),
+            groupPrefix + UUID.randomUUID(),
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
             "latest",
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,

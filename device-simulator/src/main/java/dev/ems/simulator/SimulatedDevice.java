@@ -45,6 +45,12 @@ public final class SimulatedDevice {
   private final String serial;
   private final String certHeader;
   private KeyPair keys;
+  // the enrollment request, kept while its key pair is: asked again (a timeout whose enrollment did
+  // complete), pki-service answers the same CSR with its certificate and refuses a new one on the
+  // spent token, as with a real device that keeps its pending request (ECDSA signatures differ on
+  // every signing)
+  private org.bouncycastle.pkcs.PKCS10CertificationRequest enrollmentRequest;
+  private KeyPair enrollmentRequestKeys;
   private String certificatePem;
   private String chainPem;
   private String deviceId;
@@ -168,9 +174,7 @@ public final class SimulatedDevice {
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/pkcs10")
                 .header("Content-Transfer-Encoding", "base64")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        EstCodec.base64(request(keys, "CN=" + serial))))
+                .POST(HttpRequest.BodyPublishers.ofString(EstCodec.base64(enrollmentRequest())))
                 .build());
     if (response.statusCode() == 200) {
       certificatePem = EstCodec.firstCertificatePem(response.body());
@@ -481,8 +485,16 @@ public final class SimulatedDevice {
         .build(signer);
   }
 
+  private org.bouncycastle.pkcs.PKCS10CertificationRequest enrollmentRequest() throws Exception {
+    if (enrollmentRequest == null || enrollmentRequestKeys != keys) {
+      enrollmentRequest = request(keys, "CN=" + serial);
+      enrollmentRequestKeys = keys;
+    }
+    return enrollmentRequest;
+  }
+
   private String csr() throws Exception {
-    var csr = request(keys, "CN=" + serial);
+    var csr = enrollmentRequest();
     return "-----BEGIN CERTIFICATE REQUEST-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(csr.getEncoded())
         + "\n-----END CERTIFICATE REQUEST-----\n";

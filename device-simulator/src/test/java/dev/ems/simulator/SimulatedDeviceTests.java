@@ -31,6 +31,7 @@ class SimulatedDeviceTests {
   final AtomicReference<String> bundle = new AtomicReference<>();
   final List<JsonNode> heartbeats = new CopyOnWriteArrayList<>();
   final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+  final List<JsonNode> enrollments = new CopyOnWriteArrayList<>();
   final java.util.concurrent.atomic.AtomicInteger reportStatus =
       new java.util.concurrent.atomic.AtomicInteger(202);
   SimulatedDevice device;
@@ -40,11 +41,11 @@ class SimulatedDeviceTests {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/device/v1/enroll",
-        ex ->
-            respond(
-                ex,
-                200,
-                "{\"certificatePem\":\"PEM\",\"deviceId\":\"" + UUID.randomUUID() + "\"}"));
+        ex -> {
+          enrollments.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+          respond(
+              ex, 200, "{\"certificatePem\":\"PEM\",\"deviceId\":\"" + UUID.randomUUID() + "\"}");
+        });
     server.createContext(
         "/device/v1/config",
         ex -> {
@@ -78,6 +79,16 @@ class SimulatedDeviceTests {
   @AfterEach
   void stop() {
     server.stop(0);
+  }
+
+  @Test
+  void anEnrollmentAskedAgainCarriesTheSameRequest() throws Exception {
+    // a retry after a timeout whose enrollment did complete: pki-service answers the same CSR with
+    // its certificate again, and refuses a new CSR on the spent token (bootstrap-token-used)
+    assertThat(device.enroll("token")).isEqualTo(200);
+    assertThat(enrollments).hasSize(2);
+    assertThat(enrollments.get(1).get("csr").asString())
+        .isEqualTo(enrollments.get(0).get("csr").asString());
   }
 
   @Test

@@ -79,11 +79,14 @@ final class FaultFleet {
           new SimulatedDevice(
               HttpClient.newHttpClient(), faults.deviceApi(i % 2), serial, "X-SSL-Client-Cert");
       String token = created.get("bootstrapToken").asString();
-      // a timeout or a 503 is "not yet" on a loaded machine, as it is for a real device
-      await()
+      // a timeout or a 503 is "not yet" on a loaded machine, as it is for a real device, which
+      // asks again about once a second with the same request (a timed-out enrollment may have
+      // completed); the timeout's message names the last status
+      await("enrollment of " + serial)
           .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofSeconds(1))
           .ignoreExceptionsInstanceOf(java.io.IOException.class)
-          .until(() -> sim.enroll(token) == 200);
+          .until(() -> sim.enroll(token), status -> status == 200);
       devices.add(new Device(id, sim, new AtomicLong(1)));
     }
     for (Device d : devices) {
