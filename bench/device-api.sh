@@ -69,7 +69,8 @@ grep '^EMS ready' "$OUT/suite.log"
 # background ($! is its PID; not in a $(...) subshell, whose exit would run this script's EXIT trap
 # and stop the suite)
 own_api() { local port=$1 name=$2 opts=$3; shift 3
-  env "$@" DEVICE_API_PORT=$port DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
+  # IdleConnections holds CONNS connections idle on purpose, longer than device-api's idle timeout
+  env DEVICE_API_IDLE_TIMEOUT=PT1H "$@" DEVICE_API_PORT=$port DEVICE_API_RATE_LIMIT_PER_MINUTE=1000000000 DEVICE_API_RATE_LIMIT_BURST=1000000 \
     SPRING_DATASOURCE_URL="jdbc:postgresql://localhost:${EMS_PG_PORT:-15432}/ems" SPRING_DATASOURCE_USERNAME=postgres \
     SPRING_KAFKA_BOOTSTRAP_SERVERS="localhost:${EMS_KAFKA_PORT:-19092}" DEVICE_API_INSTANCE_ID=$name \
     EMS_INTERNAL_API_KEY="$(cat "$OUT/ems/internal-api-key")" \

@@ -3,7 +3,9 @@ package dev.ems.device.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ems.device.DeviceApiApplication;
 import dev.ems.device.DeviceApiClient;
+import dev.ems.embedded.TestInfrastructure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +15,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -31,6 +37,50 @@ class KeepAliveIT {
   private static final int READ_TIMEOUT_MILLIS = 5_000;
 
   @LocalServerPort int port;
+
+  @Value("${server.netty.idle-timeout}")
+  Duration idleTimeout;
+
+  /**
+   * A connection that stays idle is closed by device-api, before its first request and between
+   * requests: a device gone without a FIN (NAT timeout, power cut) must not hold a socket for good.
+   * Shown on a second device-api whose timeout is a second; the service's own default outlasts two
+   * polls of a device (60 s each).
+   */
+  @Test
+  void anIdleConnectionIsClosed() throws Exception {
+    assertThat(idleTimeout).isEqualTo(Duration.ofSeconds(150));
+    Map<String, String> settings = new LinkedHashMap<>(TestInfrastructure.springProperties());
+    settings.put("server.port", "0");
+    settings.put("server.netty.idle-timeout", "PT1S");
+    // a consumer group of its own, as every replica has (dev.ems.device.system.Replica)
+    settings.put("device-api.instance-id", "idle-probe");
+    try (var replica =
+        new SpringApplicationBuilder(DeviceApiApplication.class)
+            .run(
+                settings.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new))) {
+      int replicaPort =
+          replica.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+      try (Socket silent = new Socket();
+          Socket served = new Socket()) {
+        silent.connect(new InetSocketAddress("127.0.0.1", replicaPort), READ_TIMEOUT_MILLIS);
+        served.connect(new InetSocketAddress("127.0.0.1", replicaPort), READ_TIMEOUT_MILLIS);
+        served
+            .getOutputStream()
+            .write(
+                "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        served.setSoTimeout(READ_TIMEOUT_MILLIS);
+        assertThat(readResponse(served.getInputStream())).startsWith("HTTP/1.1 200");
+        // a read blocks until the server closes (-1) or the 5 s socket timeout throws
+        silent.setSoTimeout(READ_TIMEOUT_MILLIS);
+        assertThat(silent.getInputStream().read()).as("never asked anything").isEqualTo(-1);
+        assertThat(served.getInputStream().read()).as("idle after its answer").isEqualTo(-1);
+      }
+    }
+  }
 
   @Test
   void aConnectionIsStillReadAfterAQueuedRequestIsAnsweredAtOnce() throws Exception {
