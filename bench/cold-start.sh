@@ -16,6 +16,9 @@
 # is ready (TRAIN=0 for that run: classes and start-up profiles only, as an image build records).
 # JFR=1: the restart run records JFR (profile settings) and the script prints where its execution
 # samples fell: by thread group, by leaf method, and by the first EMS frame on the stack.
+# READY_THREADS="2 3 5" (READY_ROUNDS=3): then restarts the last mode's data (and cache) as
+# ./ems up does, once per EMS_START_THREADS value and round, interleaved, no load: the time to ready
+# alone, by how many services start at once.
 # Run under flock /tmp/ems-bench.lock; the machine's load average is printed.
 set -euo pipefail
 export LC_ALL=C
@@ -126,3 +129,17 @@ for MODE in $MODES; do
   echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "${JFR:-0}" = 1 ]; then profile "$OUT/$MODE/restart.jfr" || echo "  (no profile)"; fi
 done
+
+if [ -n "${READY_THREADS:-}" ]; then
+  echo
+  echo "== ready by EMS_START_THREADS (mode $MODE's data ${second[*]:-}, no load; $(uptime))"
+  for round in $(seq "${READY_ROUNDS:-3}"); do
+    for threads in $READY_THREADS; do
+      printf '  EMS_START_THREADS=%s round %s:' "$threads" "$round"
+      EMS_START_THREADS=$threads start "$home" "$OUT/$MODE/ready-$threads-$round.log" "${second[@]}"
+      ready "$OUT/$MODE/ready-$threads-$round.log"
+      stop > /dev/null
+      sleep 5
+    done
+  done
+fi

@@ -29,6 +29,9 @@
 # fair.
 # Needs wrk, h2load (nghttp2-client) and nginx (apt-get install -y wrk nghttp2-client nginx).
 # The per-device rate limit stays on the path but is raised so that it does not limit the load.
+# PIN=1 (2+ CPUs): every server measured (nginx's worker, each device-api JVM) is bound to the last
+# CPU and everything else (wrk, h2load, the suite) to the others (taskset), so that the load
+# generators do not take the server's CPU: the server's latency at RATE, not the client's queue.
 # COMPARE=tracing (issue 15): the reference is not nginx but a second own-JVM device-api with
 # tracing off (EMS_TRACING_ENABLED=false), measured interleaved with the first, which traces with
 # EMS_TRACING_SAMPLING=${SAMPLING:-0.1} (the default); the ratio is tracing's cost on the fetch path.
@@ -237,12 +240,22 @@ if [ "$MEM" = 1 ]; then
   echo "kernel, per socket (slab object sizes: $(cat "$OUT/slab.txt")): $KERNEL bytes, and as much again for the client's end"
 fi
 
+# PIN=1: the servers on the last CPU, the clients (wrk, h2load: CLIENT) and the suite on the others
+CLIENT=()
+if [ "${PIN:-0}" = 1 ]; then
+  LAST=$(( $(nproc) - 1 )); [ "$LAST" -ge 1 ] || { echo "PIN=1 needs 2 CPUs or more" >&2; exit 1; }
+  CLIENT=(taskset -c "0-$((LAST - 1))")
+  taskset -a -pc "0-$((LAST - 1))" "$SUITE" > /dev/null
+  for i in "${!NAMES[@]}"; do taskset -a -pc "$LAST" "${SPIDS[$i]}" > /dev/null; done
+  echo "== pinned: servers (${NAMES[*]}) on CPU $LAST; clients and the suite on CPUs 0-$((LAST - 1))"
+fi
+
 # the JIT needs a while: the first seconds under load run at a fraction of the steady rate
 echo "== warm-up: ${WARMUP}s on each device-api path (not measured)"
 for i in "${!NAMES[@]}"; do
   [ "${KINDS[$i]}" = api ] || continue
-  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api200.lua" "${URLS[$i]}" > /dev/null 2>&1
-  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api304.lua" "${URLS[$i]}" > /dev/null 2>&1
+  "${CLIENT[@]}" wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api200.lua" "${URLS[$i]}" > /dev/null 2>&1
+  "${CLIENT[@]}" wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$OUT/api304.lua" "${URLS[$i]}" > /dev/null 2>&1
 done
 
 # CPU seconds a process used so far (utime + stime); the time the hypervisor gave this VM's CPUs
@@ -282,7 +295,7 @@ window() { local i=$1 test=$2 log=$3 name=${NAMES[$1]} url=${URLS[$1]} pid=${SPI
   cpu0=$(cpu "$pid"); suite0=$(cpu "$SUITE"); steal0=$(steal); busy0=$(busy)
   rm -f "$log"
   if [ "${test#closed}" != "$test" ]; then
-    wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${args[@]}" "$url/device/v1/config" > "$log.out" 2>&1 || true
+    "${CLIENT[@]}" wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${args[@]}" "$url/device/v1/config" > "$log.out" 2>&1 || true
     served=$(awk '/Requests\/sec/ {print $2}' "$log.out")
     lat="$(ms "$(awk '$1 == "50%" {print $2}' "$log.out")") / $(ms "$(awk '$1 == "99%" {print $2}' "$log.out")") / $(ms "$(awk '$1 == "Latency" {print $4}' "$log.out")") | -"
     errors=$(awk '/Socket errors/ {gsub(/,/, ""); e += $4 + $6 + $8 + $10} /Non-2xx/ {e += $NF} END {print e + 0}' "$log.out")
@@ -291,7 +304,7 @@ window() { local i=$1 test=$2 log=$3 name=${NAMES[$1]} url=${URLS[$1]} pid=${SPI
   else
     if [ "${ARRIVALS:-spread}" = burst ]; then set -- -D "$DURATION"
     else set -- -r $(((CONNS + INTERVAL_MS - 1) / INTERVAL_MS)) --rate-period 1ms -n $((RATE * DURATION)); fi
-    h2load --h1 -t2 -c"$CONNS" -m1 --rps="$RPS" --log-file="$log" "$@" "${args[@]}" "$url/device/v1/config" > "$log.out" 2>&1 || true
+    "${CLIENT[@]}" h2load --h1 -t2 -c"$CONNS" -m1 --rps="$RPS" --log-file="$log" "$@" "${args[@]}" "$url/device/v1/config" > "$log.out" 2>&1 || true
     served=$(grep -o '[0-9.]* req/s' "$log.out" | head -1 | cut -d' ' -f1 || true)
     lat=$(pct "$log" 2>/dev/null || echo "n/a | n/a")
     errors=$(awk '$2 >= 400 || $2 == 0 {e++} END {print e + 0}' "$log" 2>/dev/null || echo "no log")

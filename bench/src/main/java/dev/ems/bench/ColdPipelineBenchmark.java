@@ -4,7 +4,6 @@ import dev.ems.common.event.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,26 +52,7 @@ public final class ColdPipelineBenchmark {
 
   private static void setup(String sc, String key, Path file, int count) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      String body =
-          "{\"serial\":\"COLD-"
-              + i
-              + "-"
-              + UUID.randomUUID()
-              + "\",\"model\":\"ow-x86\",\"name\":\"cpe-"
-              + i
-              + "\"}";
-      var r =
-          http.send(
-              java.net.http.HttpRequest.newBuilder(URI.create(sc + "/api/v1/devices"))
-                  .header("Authorization", "Bearer " + key)
-                  .header("Content-Type", "application/json")
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      ids.add(ConfigPipelineBenchmark.id(r.body()));
-    }
+    List<String> ids = ConfigPipelineBenchmark.createDevices(http, sc, key, "COLD", count);
     Files.write(file, ids);
     System.out.println("created " + ids.size() + " devices");
   }
@@ -140,7 +120,7 @@ public final class ColdPipelineBenchmark {
             + " open loop %d req/s for %d s over %d devices%n",
         rate, seconds, devices.size());
     System.out.printf(
-        "offered %d in %.1f s, accepted %d, rejected %d, published %d, lost %d (drained %.1f s"
+        "offered %d in %.1f s, accepted %d, rejected %d, published %d, not yet published %d (waited %.1f s"
             + " after the last send)%n",
         offered,
         elapsed,

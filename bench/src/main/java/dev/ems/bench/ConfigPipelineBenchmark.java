@@ -69,20 +69,7 @@ public final class ConfigPipelineBenchmark {
     String base = "http://127.0.0.1:" + port;
     LeanHttp http = new LeanHttp("127.0.0.1", port, "Bearer " + KEY, 64);
 
-    List<String> devices = new ArrayList<>();
-    for (int i = 0; i < deviceCount; i++) {
-      String body =
-          "{\"serial\":\"BENCH-"
-              + i
-              + "-"
-              + UUID.randomUUID()
-              + "\",\"model\":\"ow-x86\",\"name\":\"cpe-"
-              + i
-              + "\"}";
-      var r =
-          setup.send(post(base + "/api/v1/devices", body), HttpResponse.BodyHandlers.ofString());
-      devices.add(id(r.body()));
-    }
+    List<String> devices = createDevices(setup, base, KEY, "BENCH", deviceCount);
 
     Map<UUID, Long> arrivals = new ConcurrentHashMap<>();
     var consumerReady = new java.util.concurrent.CountDownLatch(1);
@@ -121,7 +108,7 @@ public final class ConfigPipelineBenchmark {
         "%nconfig request -> ConfigPublished, open loop %d req/s for %d s over %d devices%n",
         rate, seconds, deviceCount);
     System.out.printf(
-        "offered %d in %.1f s (%.0f req/s), accepted %d, rejected %d, published %d, lost %d%n",
+        "offered %d in %.1f s (%.0f req/s), accepted %d, rejected %d, published %d, not yet published %d%n",
         offered, elapsed, offered / elapsed, sent.size(), rejected.get(), latencies.size(), lost);
     System.out.printf(
         "latency ms: p50 %.1f  p95 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
@@ -234,12 +221,32 @@ public final class ConfigPipelineBenchmark {
     }
   }
 
-  private static HttpRequest post(String url, String body) {
-    return HttpRequest.newBuilder(URI.create(url))
-        .header("Authorization", "Bearer " + KEY)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+  /** Creates {@code count} devices on SC ({@code base}), serials {@code <prefix>-<i>-<uuid>}. */
+  static List<String> createDevices(
+      HttpClient http, String base, String key, String prefix, int count) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String body =
+          "{\"serial\":\""
+              + prefix
+              + "-"
+              + i
+              + "-"
+              + UUID.randomUUID()
+              + "\",\"model\":\"ow-x86\",\"name\":\"cpe-"
+              + i
+              + "\"}";
+      var r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/devices"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      ids.add(id(r.body()));
+    }
+    return ids;
   }
 
   static String id(String body) {

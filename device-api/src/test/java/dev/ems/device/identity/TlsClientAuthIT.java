@@ -66,6 +66,22 @@ class TlsClientAuthIT {
     registry.add("device-api.trusted-proxies", () -> "127.0.0.1");
   }
 
+  /**
+   * The TLS engine device-api ships with is Netty's BoringSSL binding, which Netty picks by itself
+   * when its library loads: half the CPU per handshake of JDK TLS (bench/tls.sh, docs/adr/0007
+   * amendment 5). Dropping the dependency, or a platform without its library, would fall back to
+   * JDK TLS silently; this says so.
+   */
+  @Test
+  void theTlsEngineIsBoringSsl() {
+    assertThat(io.netty.handler.ssl.OpenSsl.isAvailable())
+        .as("netty-tcnative: %s", io.netty.handler.ssl.OpenSsl.unavailabilityCause())
+        .isTrue();
+    assertThat(io.netty.handler.ssl.OpenSsl.versionString()).contains("BoringSSL");
+    assertThat(io.netty.handler.ssl.SslContext.defaultServerProvider())
+        .isEqualTo(io.netty.handler.ssl.SslProvider.OPENSSL);
+  }
+
   @Test
   void aDeviceIsNamedByItsTlsSessionCertificateAndGetsItsConfigThen304() throws Exception {
     UUID device = UUID.randomUUID();
