@@ -8,7 +8,8 @@
 #                         p50/p99, errors (dev.ems.bench.TlsEdgeBenchmark storm, its own JVM)
 # device-api runs twice, in its own JVMs (the jar as it ships): with JDK TLS (SunJSSE, and Netty told
 # not to use OpenSSL: -Dio.netty.handler.ssl.noOpenSsl=true) and with Netty's BoringSSL binding
-# (netty-tcnative-boringssl-static on the class path: Netty then picks its OpenSSL engine itself).
+# (netty-tcnative-boringssl-static on the class path: Netty then picks its OpenSSL engine itself;
+# device-api's jar carries it since issue 21, the script still adds it, so jars from before compare).
 # Each request is GET /actuator/info ({} from device-api, the same 2 bytes from nginx's `return`):
 # the handshake is what is measured, not the config path (bench/device-api.sh measures that).
 #   bench/tls.sh      # DURATION=10 PAR=2 STORM=10000 ROUNDS=2 WARMUP=20 HANDSHAKE_TIMEOUT=60
