@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ems.device.DeviceApiClient;
 import dev.ems.device.config.ConfigFetchITSupport;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -74,12 +77,11 @@ class TlsClientAuthIT {
    */
   @Test
   void theTlsEngineIsBoringSsl() {
-    assertThat(io.netty.handler.ssl.OpenSsl.isAvailable())
-        .as("netty-tcnative: %s", io.netty.handler.ssl.OpenSsl.unavailabilityCause())
+    assertThat(OpenSsl.isAvailable())
+        .as("netty-tcnative: %s", OpenSsl.unavailabilityCause())
         .isTrue();
-    assertThat(io.netty.handler.ssl.OpenSsl.versionString()).contains("BoringSSL");
-    assertThat(io.netty.handler.ssl.SslContext.defaultServerProvider())
-        .isEqualTo(io.netty.handler.ssl.SslProvider.OPENSSL);
+    assertThat(OpenSsl.versionString()).contains("BoringSSL");
+    assertThat(SslContext.defaultServerProvider()).isEqualTo(SslProvider.OPENSSL);
   }
 
   @Test
