@@ -83,13 +83,15 @@ groupdiff() { join -t'|' -a2 -e0 -o 2.1,1.2,2.2 "$1" "$2" | awk -F'|' -v hz="$hz
   sort -t'|' -k1 -rn | head -"${4:-8}" | awk -F'|' -v n="$3" '{printf "%s %.0f µs/hb (%ss); ", $2, $1 * 1e6 / n, $1}'; }
 prom() { curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$1/actuator/prometheus"; }
 acked() { prom $TARGET_PORT | awk '/^http_server_requests_seconds_count/ && /uri="\/device\/v1\/heartbeat"/ && /status="200"/ {s += $NF} END {printf "%d", s}'; }
-stored() { prom $DIAG | awk '/^diag_heartbeats_accepted_total/ {s += $NF} END {printf "%d", s}'; }
-rejected() { prom $DIAG | awk '/^diag_events_rejected_total/ && /telemetry/ {s += $NF} END {printf "%d", s}'; }
-# of those, "stale": a heartbeat older (device-api's receipt time) than one of the same device that
-# diagnostics already stored. Two heartbeats of a device answered by two event loops within
-# microseconds can reach Kafka in the other order; the older is dropped on purpose (it says nothing
-# newer), so it is accounted for, not lost. Devices heartbeating every 60 s never meet it.
-stale() { prom $DIAG | awk '/^diag_events_rejected_total/ && /telemetry/ && /reason="stale"/ {s += $NF} END {printf "%d", s}'; }
+# diagnostics' counters from one scrape: "STORED REJECTED STALE". Stored: heartbeats accepted in the
+# ingest transaction. Rejected: telemetry events dropped, of which "stale" are heartbeats older
+# (device-api's receipt time) than one of the same device that diagnostics already stored: two
+# heartbeats of a device answered by two event loops within microseconds can reach Kafka in the
+# other order, and the older is dropped on purpose (it says nothing newer), so it is accounted for,
+# not lost. Devices heartbeating every 60 s never meet it.
+diag() { prom $DIAG | awk '/^diag_heartbeats_accepted_total/ {s += $NF}
+  /^diag_events_rejected_total/ && /telemetry/ {r += $NF; if (/reason="stale"/) x += $NF}
+  END {printf "%d %d %d", s, r, x}'; }
 lag() { "$JAVA_HOME/bin/java" -cp "$CP" dev.ems.bench.KafkaLag "127.0.0.1:$KAFKA" ems.device.telemetry.v1 2>/dev/null | awk '/diag/ {print $2; f=1} END {if (!f) print "?"}' | head -1; }
 
 # lost = acknowledged - stored - stale; stored beyond acknowledged are heartbeats whose client went
@@ -151,16 +153,16 @@ printf '\n| offered/s | acked (200)/s | non-2xx / errors / timeouts | p50 / p99 
 printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 BEST=""
 for RATE in $RATES; do
-  a0=$(acked); s0=$(stored); r0=$(rejected); x0=$(stale); groups $SUITE > "$OUT/g0"
+  a0=$(acked); read -r s0 r0 x0 <<< "$(diag)"; groups $SUITE > "$OUT/g0"
   c_api0=$(cpu $API_PID); c_suite0=$(cpu $SUITE); c_pg0=$(pgcpu)
   res=$(offer "$RATE" "$DURATION" | tee "$OUT/wrk-$RATE.log" | grep '^RESULT' || echo "RESULT 0 0 0 0 1 0 0")
   read -r _ reqs st errs tmo secs p50 p99 <<< "$res"
   end=$(date +%s.%N); lag > "$OUT/lag" & LAGPID=$! # the lag at the step's end, read meanwhile
   waited=0 # (acknowledged re-read each time: requests in flight at wrk's stop complete meanwhile)
-  while a1=$(acked); [ "$(( $(stored) - s0 + $(stale) - x0 ))" -lt "$(( a1 - a0 ))" ] && [ $waited -lt $((DRAIN * 2)) ]; do sleep 0.5; waited=$((waited + 1)); done
+  while a1=$(acked); read -r sn rn xn <<< "$(diag)"; [ "$(( sn - s0 + xn - x0 ))" -lt "$(( a1 - a0 ))" ] && [ $waited -lt $((DRAIN * 2)) ]; do sleep 0.5; waited=$((waited + 1)); done
   drained=$(echo "$(date +%s.%N) - $end" | bc | xargs printf '%.1f')
   wait $LAGPID || true; l=$(cat "$OUT/lag")
-  s1=$(stored); a1=$(acked); r1=$(rejected); x1=$(stale); groups $SUITE > "$OUT/g1"
+  read -r s1 r1 x1 <<< "$(diag)"; a1=$(acked); groups $SUITE > "$OUT/g1"
   n=$((a1 - a0)); [ $n -gt 0 ] || n=1
   per() { echo "($2 - $1) * 1000000 / $n" | bc; }
   api_us=$(per "$c_api0" "$(cpu $API_PID)"); suite_us=$(per "$c_suite0" "$(cpu $SUITE)"); pg_us=$(per "$c_pg0" "$(pgcpu)")

@@ -134,7 +134,7 @@ public final class EmsLauncher {
           Suite.start(
               settings,
               ports,
-              Integer.parseInt(env("EMS_START_THREADS", "" + Suite.SERVICES.size())));
+              Integer.parseInt(env("EMS_START_THREADS", String.valueOf(Suite.SERVICES.size()))));
     } catch (RuntimeException e) {
       kafka.stop();
       postgres.close();
